@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { CandleSource, LoadedCandles, SampleInfo } from '../../engine/ports.ts';
+import { ConfigurationError, NotFoundError, ValidationError } from '../../shared/contract/errors.ts';
+import type { CandleSourceRef } from '../../shared/contract/series.ts';
+import { CoinSchema } from '../../shared/contract/series.ts';
+import { parseOrThrow } from '../../shared/contract/validation.ts';
+import { TimeframeSchema } from '../../shared/values/timeframe.ts';
+import { parseCandleCsv } from './parse-candle-csv.ts';
+
+/** Largest candle file read in one piece; bigger files need the streaming importer. */
+export const MAX_CANDLE_FILE_BYTES = 256 * 1024 * 1024;
+
+const ManifestSchema = z.object({
+  samples: z.array(
+    z.object({
+      name: z.string().min(1),
+      file: z.string().regex(/^[\w.-]+\.csv$/, 'must be a plain .csv file name'),
+      coin: CoinSchema,
+      interval: TimeframeSchema,
+      synthetic: z.boolean(),
+    }),
+  ),
+});
+
+type Manifest = z.infer<typeof ManifestSchema>;
+
+/** Options for {@link FileCandleSource}. */
+export interface FileCandleSourceOptions {
+  /** Folder holding `manifest.json` and the bundled sample CSVs. */
+  readonly samplesDir: string;
+  /** Folders whose CSV files may be loaded by path; anything outside them is refused. */
+  readonly dataRoots: readonly string[];
+}
+
+/**
+ * Reads candle CSVs from bundled samples and from the user's data folders. Paths are
+ * resolved through symlinks and must stay inside an allowed folder, because requests can
+ * come from a browser.
+ */
+export class FileCandleSource implements CandleSource {
+  private readonly manifest: Manifest;
+
+  private readonly options: FileCandleSourceOptions;
+
+  constructor(options: FileCandleSourceOptions) {
+    this.options = options;
+    let raw: unknown;
+    const manifestFile = join(options.samplesDir, 'manifest.json');
+    try {
+      raw = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    } catch (error) {
+      throw new ConfigurationError(`cannot read the sample manifest: ${(error as Error).message}`);
+    }
+    this.manifest = parseOrThrow(ManifestSchema, raw, 'samples/manifest.json');
+  }
+
+  listSamples(): readonly SampleInfo[] {
+    return this.manifest.samples.map(({ name, coin, interval, synthetic }) => ({ name, coin, interval, synthetic }));
+  }
+
+  async load(ref: CandleSourceRef): Promise<LoadedCandles> {
+    if (ref.kind === 'sample') {
+      const sample = this.manifest.samples.find((s) => s.name === ref.name);
+      if (!sample) throw new NotFoundError(`no bundled sample named "${ref.name}"`);
+      const candles = await this.readCsv(join(this.options.samplesDir, sample.file), sample.file);
+      return { sourceKey: `sample:${sample.name}`, label: sample.file, synthetic: sample.synthetic, candles };
+    }
+    const file = await this.resolveAllowed(ref.path);
+    const label = basename(file);
+    const candles = await this.readCsv(file, label);
+    const key = createHash('sha256').update(file).digest('hex').slice(0, 12);
+    return { sourceKey: `file:${key}`, label, synthetic: false, candles };
+  }
+
+  private async resolveAllowed(path: string): Promise<string> {
+    if (!isAbsolute(path)) throw new ValidationError('source.path must be an absolute path');
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      throw new NotFoundError(`file "${basename(path)}" does not exist`);
+    }
+    for (const root of this.options.dataRoots) {
+      const realRoot = await realpath(root).catch(() => null);
+      if (realRoot === null) continue;
+      const rel = relative(realRoot, real);
+      if (rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)) return real;
+    }
+    throw new ValidationError(
+      `source.path is outside the allowed data folders; put "${basename(path)}" in the data folder`,
+    );
+  }
+
+  private async readCsv(file: string, label: string) {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) throw new NotFoundError(`"${label}" is not a readable file`);
+    if (info.size > MAX_CANDLE_FILE_BYTES) {
+      throw new ValidationError(
+        `"${label}" is ${Math.round(info.size / 1048576)} MB; files over ${MAX_CANDLE_FILE_BYTES / 1048576} MB need the importer`,
+      );
+    }
+    return parseCandleCsv(await readFile(file, 'utf8'), label);
+  }
+}

@@ -1,0 +1,42 @@
+import { FileCandleSource } from '../adapters/files/file-candle-source.ts';
+import { openDatabase } from '../adapters/sqlite/open-database.ts';
+import { SqliteSeriesRepository } from '../adapters/sqlite/sqlite-series-repository.ts';
+import { SystemClock } from '../adapters/system-clock.ts';
+import { MarketData } from '../engine/data/market-data.ts';
+import { Kernel } from '../engine/kernel/kernel.ts';
+import type { EngineHostConfig } from './engine-host-config.ts';
+
+/** A kernel wired with its adapters, and the way to release them. */
+export interface EngineInstance {
+  readonly kernel: Kernel;
+  /** Stops the kernel if it runs and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the kernel for a host: SQLite store, file candle source, system clock. The kernel is
+ * returned created, not started, so the caller can subscribe to its bus first.
+ */
+export function createEngine(config: EngineHostConfig): EngineInstance {
+  const clock = new SystemClock();
+  const db = openDatabase(config.dbPath);
+  try {
+    const kernel = new Kernel({ clock, mode: config.mode });
+    kernel.register(
+      new MarketData(
+        new FileCandleSource({ samplesDir: config.samplesDir, dataRoots: config.dataRoots }),
+        new SqliteSeriesRepository(db, () => clock.now()),
+      ),
+    );
+    return {
+      kernel,
+      async close() {
+        if (kernel.state === 'running') await kernel.stop();
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -20,8 +20,6 @@ export interface WorkerSupervisorOptions {
   /** The worker entry (engine-worker.ts in source, its bundle in Electron). */
   readonly workerUrl: URL | string;
   readonly config: EngineHostConfig;
-  /** Receives every event, re-sequenced so `seq` keeps growing across restarts. */
-  readonly onEvent: (event: EventMessage) => void;
   /** Restarts allowed within `restartWindowMs` before giving up. */
   readonly maxRestarts?: number;
   readonly restartWindowMs?: number;
@@ -49,6 +47,7 @@ interface Pending {
 export class WorkerSupervisor {
   private worker: Worker | null = null;
   private readonly pending = new Map<string, Pending>();
+  private readonly listeners = new Set<(event: EventMessage) => void>();
   private nextId = 1;
   private seq = 0;
   private crashes: number[] = [];
@@ -71,6 +70,15 @@ export class WorkerSupervisor {
   /** Total restarts since this supervisor was created. */
   get restartCount(): number {
     return this.restarts;
+  }
+
+  /**
+   * Subscribes to every engine event, re-sequenced so `seq` keeps growing across restarts.
+   * Returns the unsubscribe function.
+   */
+  onEvent(listener: (event: EventMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Starts the worker and resolves once its kernel is running. */
@@ -176,7 +184,7 @@ export class WorkerSupervisor {
     }
     const event = EventMessageSchema.safeParse(raw);
     if (event.success) {
-      this.options.onEvent({ ...event.data, seq: this.seq++ });
+      this.emit({ ...event.data, seq: this.seq++ });
       return;
     }
     this.log('warn', 'engine worker sent a message outside the protocol; dropped');
@@ -209,7 +217,17 @@ export class WorkerSupervisor {
   }
 
   private publish<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    this.options.onEvent({ v: PROTOCOL_VERSION, type: 'event', event, seq: this.seq++, payload });
+    this.emit({ v: PROTOCOL_VERSION, type: 'event', event, seq: this.seq++, payload });
+  }
+
+  private emit(event: EventMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log('error', `event listener failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   private failPending(error: HyperdeskError): void {

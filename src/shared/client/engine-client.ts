@@ -5,7 +5,7 @@ import {
   type CommandResponse,
 } from '../contract/commands.ts';
 import {
-  HyperdeskError,
+  type HyperdeskError,
   TransportError,
   ValidationError,
   fromWireError,

@@ -5,12 +5,11 @@ import type { ClientTransport, TransportHandlers } from './transport.ts';
 /** The part of the standard WebSocket API this transport uses (browsers and Node ≥ 22). */
 export interface WebSocketLike {
   readonly readyState: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  addEventListener(type: 'open', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
 }
 
 /** Options for {@link WebSocketTransport}. */
@@ -84,14 +83,14 @@ export class WebSocketTransport implements ClientTransport {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => {
+    socket.addEventListener('open', () => {
       this.attempt = 0;
       handlers.onStatus('open');
       const queued = this.queue;
       this.queue = [];
       for (const text of queued) socket.send(text);
-    };
-    socket.onmessage = (event) => {
+    });
+    socket.addEventListener('message', (event) => {
       if (typeof event.data !== 'string') return;
       let parsed: unknown;
       try {
@@ -100,9 +99,9 @@ export class WebSocketTransport implements ClientTransport {
         parsed = { malformed: event.data.slice(0, 200) };
       }
       handlers.onMessage(parsed);
-    };
-    socket.onerror = () => undefined; // onclose follows and carries the outcome
-    socket.onclose = (event) => {
+    });
+    // An 'error' is always followed by 'close', which carries the outcome.
+    socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.closed) {
@@ -110,7 +109,7 @@ export class WebSocketTransport implements ClientTransport {
         return;
       }
       this.scheduleReconnect(`closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
-    };
+    });
   }
 
   private scheduleReconnect(detail: string): void {

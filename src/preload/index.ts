@@ -1,0 +1,4 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './create-bridge.ts';
+
+contextBridge.exposeInMainWorld('hyperdesk', createBridge(ipcRenderer, process.platform));

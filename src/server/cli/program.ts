@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { HyperdeskError } from '../../shared/contract/errors.ts';
+import { VERSION } from '../version.ts';
+import { registerServe } from './commands/serve-command.ts';
+
+/** Where a command writes; tests capture it. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** A subcommand module: adds itself to the program. */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+const COMMANDS: readonly RegisterCommand[] = [registerServe];
+
+/** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('hyperdesk')
+    .description('HyperDesk: a trading workstation for Hyperliquid perpetuals')
+    .version(VERSION, '-v, --version', 'print the version')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+  for (const register of COMMANDS) register(program, io);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code. Expected errors print one clear line; only
+ * unexpected ones print a stack.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof HyperdeskError) {
+      io.err(`hyperdesk: ${error.message}\n`);
+      return 1;
+    }
+    io.err(`hyperdesk: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return 70;
+  }
+}

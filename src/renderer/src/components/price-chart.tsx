@@ -36,7 +36,13 @@ export function PriceChart({ candles, label }: PriceChartProps) {
     if (!container) return;
     const chart = createChart(container, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#0f1419' }, textColor: '#c7d0d9' },
+      layout: {
+        background: { type: ColorType.Solid, color: '#0f1419' },
+        textColor: '#c7d0d9',
+        // The built-in logo injects a <style> element, which the CSP forbids; the attribution
+        // the library's licence asks for is in the status bar instead.
+        attributionLogo: false,
+      },
       grid: { vertLines: { color: '#1c232b' }, horzLines: { color: '#1c232b' } },
       timeScale: { timeVisible: true, secondsVisible: false },
       rightPriceScale: { borderColor: '#2a3441' },

@@ -28,6 +28,9 @@ export function StatusBar({ transport }: { readonly transport: 'ipc' | 'websocke
           </span>
         </>
       )}
+      <a className="attribution" href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">
+        Charts by TradingView Lightweight Charts™
+      </a>
     </footer>
   );
 }

@@ -1,9 +1,4 @@
-import {
-  Commands,
-  isCommandName,
-  type CommandName,
-  type ParsedCommandRequest,
-} from '../shared/contract/commands.ts';
+import { Commands, isCommandName, type CommandName, type ParsedCommandRequest } from '../shared/contract/commands.ts';
 import { ValidationError, toWireError } from '../shared/contract/errors.ts';
 import {
   PROTOCOL_VERSION,
@@ -23,10 +18,7 @@ export async function dispatchRequest(kernel: Kernel, raw: unknown): Promise<Res
   const envelope = RequestMessageSchema.safeParse(raw);
   if (!envelope.success) {
     const id = RequestIdSchema.safeParse((raw as { id?: unknown } | null)?.id);
-    return failure(
-      id.success ? id.data : null,
-      new ValidationError(describeIssues('request', envelope.error)),
-    );
+    return failure(id.success ? id.data : null, new ValidationError(describeIssues('request', envelope.error)));
   }
   const { id, command, payload, v } = envelope.data;
   try {

@@ -150,7 +150,9 @@ export class WorkerSupervisor {
           } else if (control.data.type === 'fatal') {
             this.log('error', `engine failed to start: ${control.data.error.message}`);
             clearTimeout(startTimer);
-            reject(new TransportError(`the engine failed to start: ${control.data.error.message}`, 'ENGINE_UNAVAILABLE'));
+            reject(
+              new TransportError(`the engine failed to start: ${control.data.error.message}`, 'ENGINE_UNAVAILABLE'),
+            );
           }
           return;
         }
@@ -160,7 +162,9 @@ export class WorkerSupervisor {
       worker.on('exit', (code) => {
         clearTimeout(startTimer);
         if (this.worker === worker) this.worker = null;
-        const reason = ready ? `engine worker exited with code ${code}` : `engine worker did not start (exit code ${code})`;
+        const reason = ready
+          ? `engine worker exited with code ${code}`
+          : `engine worker did not start (exit code ${code})`;
         this.failPending(new TransportError(`${reason}; the request was not completed`, 'ENGINE_RESTARTED'));
         if (!ready) reject(new TransportError(reason, 'ENGINE_UNAVAILABLE'));
         if (this.currentState === 'stopped' || this.stopping) return;

@@ -13,7 +13,10 @@ import { isTrustedSender, type SenderFrameLike } from './security-policy.ts';
 
 /** The part of Electron's ipcMain the bridge uses. */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: { senderFrame: SenderFrameLike | null }, ...args: unknown[]) => unknown): void;
+  handle(
+    channel: string,
+    listener: (event: { senderFrame: SenderFrameLike | null }, ...args: unknown[]) => unknown,
+  ): void;
   removeHandler(channel: string): void;
 }
 

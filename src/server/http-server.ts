@@ -93,7 +93,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (url.pathname.startsWith('/api/')) {
-      sendJson(res, 404, { error: { name: 'NotFoundError', code: 'NOT_FOUND', message: `no endpoint ${url.pathname}` } });
+      sendJson(res, 404, {
+        error: { name: 'NotFoundError', code: 'NOT_FOUND', message: `no endpoint ${url.pathname}` },
+      });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

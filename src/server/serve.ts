@@ -70,7 +70,8 @@ export async function serve(input: ServeOptions, logger: Logger): Promise<ServeH
   } catch (error) {
     await supervisor.stop();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new ConfigurationError(`port: ${options.port} is already in use; pick another with --port`);
+    if (code === 'EADDRINUSE')
+      throw new ConfigurationError(`port: ${options.port} is already in use; pick another with --port`);
     throw error;
   }
   return {

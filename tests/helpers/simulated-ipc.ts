@@ -48,7 +48,8 @@ export class SimulatedIpc {
 
   readonly webContents: EventSink = {
     send: (channel, message) => {
-      for (const listener of this.listeners.get(channel) ?? []) listener({ sender: 'ipcRenderer' }, structuredClone(message));
+      for (const listener of this.listeners.get(channel) ?? [])
+        listener({ sender: 'ipcRenderer' }, structuredClone(message));
     },
     isDestroyed: () => false,
   };

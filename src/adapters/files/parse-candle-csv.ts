@@ -38,8 +38,10 @@ export function parseCandleCsv(text: string, name: string): Candle[] {
     });
     const [rawTime, open, high, low, close, volume] = values as [number, number, number, number, number, number];
     const time = rawTime < SECONDS_LIMIT ? rawTime * 1000 : rawTime;
-    if (!Number.isSafeInteger(time) || time < 0) throw new ValidationError(`${where}: time "${cells[0]}" is not a valid timestamp`);
-    if (!(open > 0 && high > 0 && low > 0 && close > 0)) throw new ValidationError(`${where}: prices must be greater than 0`);
+    if (!Number.isSafeInteger(time) || time < 0)
+      throw new ValidationError(`${where}: time "${cells[0]}" is not a valid timestamp`);
+    if (!(open > 0 && high > 0 && low > 0 && close > 0))
+      throw new ValidationError(`${where}: prices must be greater than 0`);
     if (volume < 0) throw new ValidationError(`${where}: volume must not be negative`);
     if (low > Math.min(open, close) || high < Math.max(open, close)) {
       throw new ValidationError(`${where}: high/low do not contain open and close`);

@@ -46,9 +46,7 @@ export class MarketData implements EngineComponent {
     return this.loaded.size;
   }
 
-  private async load(
-    request: ParsedCommandRequest<'LoadCandles'>,
-  ): Promise<CommandResponse<'LoadCandles'>> {
+  private async load(request: ParsedCommandRequest<'LoadCandles'>): Promise<CommandResponse<'LoadCandles'>> {
     const context = this.requireContext();
     const data = await this.source.load(request.source);
     let series: CandleSeries;

@@ -116,10 +116,7 @@ export class Kernel {
   }
 
   /** Runs a validated command through its handler. */
-  async execute<K extends CommandName>(
-    command: K,
-    payload: ParsedCommandRequest<K>,
-  ): Promise<CommandResponse<K>> {
+  async execute<K extends CommandName>(command: K, payload: ParsedCommandRequest<K>): Promise<CommandResponse<K>> {
     if (this.lifecycle.state !== 'running' && command !== 'GetEngineStatus') {
       throw new TransportError(`the engine is ${this.lifecycle.state}`, 'ENGINE_UNAVAILABLE');
     }

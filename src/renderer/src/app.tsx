@@ -19,13 +19,19 @@ export function App({ transport }: { readonly transport: 'ipc' | 'websocket' }) 
               {info.coin} · {info.interval}
             </strong>
             {info.synthetic && (
-              <span className="badge badge-synthetic" data-testid="synthetic-badge" title="Generated data, not a real market">
+              <span
+                className="badge badge-synthetic"
+                data-testid="synthetic-badge"
+                title="Generated data, not a real market"
+              >
                 SYNTHETIC DATA
               </span>
             )}
             <span className="muted">
               {info.count.toLocaleString()} candles
-              {info.first !== null && info.last !== null && ` · ${DATE.format(info.first)} – ${DATE.format(info.last)} UTC`}
+              {info.first !== null &&
+                info.last !== null &&
+                ` · ${DATE.format(info.first)} – ${DATE.format(info.last)} UTC`}
             </span>
           </div>
         )}

@@ -1,21 +1,7 @@
-import {
-  Commands,
-  type CommandName,
-  type CommandRequest,
-  type CommandResponse,
-} from '../contract/commands.ts';
-import {
-  type HyperdeskError,
-  TransportError,
-  ValidationError,
-  fromWireError,
-} from '../contract/errors.ts';
+import { Commands, type CommandName, type CommandRequest, type CommandResponse } from '../contract/commands.ts';
+import { type HyperdeskError, TransportError, ValidationError, fromWireError } from '../contract/errors.ts';
 import { Events, isEventName, type EventName, type EventPayload } from '../contract/events.ts';
-import {
-  PROTOCOL_VERSION,
-  ServerMessageSchema,
-  type ResponseMessage,
-} from '../contract/protocol.ts';
+import { PROTOCOL_VERSION, ServerMessageSchema, type ResponseMessage } from '../contract/protocol.ts';
 import { describeIssues, parseOrThrow } from '../contract/validation.ts';
 import type { ClientTransport, ConnectionStatus } from './transport.ts';
 
@@ -95,9 +81,7 @@ export class EngineClient {
       try {
         this.transport.send({ v: PROTOCOL_VERSION, type: 'request', id, command, payload });
       } catch (error) {
-        this.settle(id, (p) =>
-          p.reject(error instanceof Error ? error : new TransportError(String(error))),
-        );
+        this.settle(id, (p) => p.reject(error instanceof Error ? error : new TransportError(String(error))));
       }
     });
   }

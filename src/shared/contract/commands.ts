@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { TimeframeSchema } from '../values/timeframe.ts';
-import {
-  CandleListSchema,
-  CandleSourceSchema,
-  CoinSchema,
-  SeriesIdSchema,
-  SeriesInfoSchema,
-} from './series.ts';
+import { CandleListSchema, CandleSourceSchema, CoinSchema, SeriesIdSchema, SeriesInfoSchema } from './series.ts';
 
 /** Lifecycle state of the engine kernel. */
 export const EngineStateSchema = z.enum(['created', 'starting', 'running', 'stopping', 'stopped', 'failed']);

@@ -68,11 +68,7 @@ export const HelloMessageSchema = z.object({
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
 
 /** Anything the engine side sends to a client. */
-export const ServerMessageSchema = z.union([
-  ResponseMessageSchema,
-  EventMessageSchema,
-  HelloMessageSchema,
-]);
+export const ServerMessageSchema = z.union([ResponseMessageSchema, EventMessageSchema, HelloMessageSchema]);
 
 /** Anything the engine side sends to a client. */
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -17,11 +17,7 @@ export function describeIssues(context: string, error: z.ZodError): string {
  * Parses `value` with `schema`, throwing a {@link ValidationError} that names each bad field.
  * Use at every boundary where `unknown` comes in.
  */
-export function parseOrThrow<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  context: string,
-): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, context: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(describeIssues(context, result.error));
   return result.data;

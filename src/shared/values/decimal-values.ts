@@ -51,9 +51,7 @@ export function money(value: DecimalInput): Money {
 }
 
 /** Wire form of every decimal value: a plain decimal string, never a float. */
-export const DecimalStringSchema = z
-  .string()
-  .regex(DECIMAL_STRING, 'must be a decimal string like "123.45"');
+export const DecimalStringSchema = z.string().regex(DECIMAL_STRING, 'must be a decimal string like "123.45"');
 
 function decimalSchema<T extends Decimal>(build: (s: string) => T) {
   return DecimalStringSchema.transform((s, ctx) => {

@@ -19,9 +19,15 @@ const source = new FileCandleSource({ samplesDir: SAMPLES_DIR, dataRoots: [dataR
 
 describe('FileCandleSource', () => {
   it('lists and loads the bundled synthetic sample', async () => {
-    expect(source.listSamples()).toEqual([{ name: 'synthetic-btc-1h', coin: 'BTC-SYNTH', interval: '1h', synthetic: true }]);
+    expect(source.listSamples()).toEqual([
+      { name: 'synthetic-btc-1h', coin: 'BTC-SYNTH', interval: '1h', synthetic: true },
+    ]);
     const loaded = await source.load({ kind: 'sample', name: 'synthetic-btc-1h' });
-    expect(loaded).toMatchObject({ sourceKey: 'sample:synthetic-btc-1h', synthetic: true, label: 'BTC-SYNTH_1h_synthetic.csv' });
+    expect(loaded).toMatchObject({
+      sourceKey: 'sample:synthetic-btc-1h',
+      synthetic: true,
+      label: 'BTC-SYNTH_1h_synthetic.csv',
+    });
     expect(loaded.candles).toHaveLength(2000);
   });
 
@@ -35,13 +41,22 @@ describe('FileCandleSource', () => {
   });
 
   it('refuses paths outside the allowed folders, through .. or symlinks, without echoing the full path', async () => {
-    for (const path of [join(outside, 'secret.csv'), join(dataRoot, '..', 'outside', 'secret.csv'), join(dataRoot, 'link.csv')]) {
+    for (const path of [
+      join(outside, 'secret.csv'),
+      join(dataRoot, '..', 'outside', 'secret.csv'),
+      join(dataRoot, 'link.csv'),
+    ]) {
       const error = await source.load({ kind: 'file', path }).catch((e: unknown) => e as Error);
-      expect(error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('outside the allowed data folders') });
+      expect(error).toMatchObject({
+        code: 'VALIDATION',
+        message: expect.stringContaining('outside the allowed data folders'),
+      });
       expect((error as Error).message).not.toContain(tmp.dir);
     }
     await expect(source.load({ kind: 'file', path: 'relative.csv' })).rejects.toThrow(/absolute path/);
-    await expect(source.load({ kind: 'file', path: join(dataRoot, 'missing.csv') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(source.load({ kind: 'file', path: join(dataRoot, 'missing.csv') })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(source.load({ kind: 'sample', name: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -49,7 +64,9 @@ describe('FileCandleSource', () => {
     const dir = join(tmp.dir, 'bad-samples');
     mkdirSync(dir);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ samples: [{ name: 'x', file: '../x.csv' }] }));
-    expect(() => new FileCandleSource({ samplesDir: dir, dataRoots: [] })).toThrow(/samples\/manifest.json: samples.0.file/);
+    expect(() => new FileCandleSource({ samplesDir: dir, dataRoots: [] })).toThrow(
+      /samples\/manifest.json: samples.0.file/,
+    );
     expect(() => new FileCandleSource({ samplesDir: join(tmp.dir, 'none'), dataRoots: [] })).toThrow(
       /cannot read the sample manifest/,
     );

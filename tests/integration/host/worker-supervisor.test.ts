@@ -66,7 +66,13 @@ describe('engine in a worker thread', () => {
 
   it('answers malformed messages with errors naming the field, and keeps running', async () => {
     const { supervisor, client } = await startEngine();
-    const missing = await raw(supervisor, { v: 1, type: 'request', id: 'a', command: 'LoadCandles', payload: { coin: 'BTC' } });
+    const missing = await raw(supervisor, {
+      v: 1,
+      type: 'request',
+      id: 'a',
+      command: 'LoadCandles',
+      payload: { coin: 'BTC' },
+    });
     expect(missing.ok).toBe(false);
     if (missing.ok) return;
     expect(missing.error.code).toBe('VALIDATION');
@@ -88,7 +94,13 @@ describe('engine in a worker thread', () => {
     const version = await raw(supervisor, { v: 99, type: 'request', id: 'd', command: 'GetEngineStatus', payload: {} });
     expect(!version.ok && version.error.code).toBe('PROTOCOL_MISMATCH');
 
-    const extra = await raw(supervisor, { v: 1, type: 'request', id: 'e', command: 'GetEngineStatus', payload: { x: 1 } });
+    const extra = await raw(supervisor, {
+      v: 1,
+      type: 'request',
+      id: 'e',
+      command: 'GetEngineStatus',
+      payload: { x: 1 },
+    });
     expect(!extra.ok && extra.error.message).toMatch(/GetEngineStatus: payload/);
 
     await expect(client.request('GetEngineStatus', {})).resolves.toMatchObject({ state: 'running' });

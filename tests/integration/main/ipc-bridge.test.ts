@@ -32,7 +32,12 @@ async function wire() {
   });
   const bridge = createBridge(ipc.ipcRenderer, 'linux');
   const client = new EngineClient(new IpcTransport(bridge), { requestTimeoutMs: 10_000 });
-  cleanups.push(() => tmp.remove(), () => supervisor.stop(), disconnect, () => client.close());
+  cleanups.push(
+    () => tmp.remove(),
+    () => supervisor.stop(),
+    disconnect,
+    () => client.close(),
+  );
   return { ipc, client, bridge, refused };
 }
 

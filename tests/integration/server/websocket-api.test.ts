@@ -45,7 +45,14 @@ describe('WebSocket API', () => {
       await expect(loaded).resolves.toMatchObject({ seriesId: info.seriesId });
       const { candles } = await client.request('QueryCandles', { seriesId: info.seriesId });
       expect(candles).toHaveLength(SAMPLE_CANDLES);
-      expect(candles[0]).toEqual({ time: 1704067200000, open: 42000, high: 42384, low: 41969, close: 42198, volume: 751.4453 });
+      expect(candles[0]).toEqual({
+        time: 1704067200000,
+        open: 42000,
+        high: 42384,
+        low: 41969,
+        close: 42198,
+        volume: 751.4453,
+      });
     } finally {
       client.close();
     }
@@ -69,7 +76,9 @@ describe('WebSocket API', () => {
     expect(bad).toMatchObject({ ok: false, error: { name: 'ValidationError', code: 'VALIDATION' } });
     expect((bad.error as { message: string }).message).toMatch(/^QueryCandles: payload: seriesId: /);
     ws.send(JSON.stringify({ v: 1, type: 'request', command: 'GetEngineStatus', payload: {} }));
-    const noId = await next((m) => m.id === null && (m.error as { message: string }).message !== 'request: not valid JSON');
+    const noId = await next(
+      (m) => m.id === null && (m.error as { message: string }).message !== 'request: not valid JSON',
+    );
     expect(noId).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('id:') } });
     ws.send(JSON.stringify({ v: 1, type: 'request', id: 'q2', command: 'GetEngineStatus', payload: {} }));
     expect(await next((m) => m.id === 'q2')).toMatchObject({ ok: true, result: { state: 'running' } });
@@ -106,7 +115,9 @@ describe('HTTP API', () => {
       body: JSON.stringify({ coin: 'BTC', interval: '1h' }),
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: 'VALIDATION', message: expect.stringContaining('source') } });
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'VALIDATION', message: expect.stringContaining('source') },
+    });
 
     const unknown = await fetch(`${env.url}/api/v1/commands/Explode`, {
       method: 'POST',

@@ -92,7 +92,10 @@ describe('store migrations', () => {
     const file = freshFile();
     const db = new BetterSqlite3(file);
     cleanups.push(() => db.close());
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE t (a); SELECT nope FROM t;' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE t (a); SELECT nope FROM t;' },
+    ];
     expect(() => migrate(db, broken)).toThrow(/no such column: nope/);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).not.toContain('t');

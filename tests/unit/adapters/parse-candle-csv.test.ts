@@ -20,12 +20,20 @@ describe('parseCandleCsv', () => {
     ['negative price', csv('1700000000,-10,12,-11,11,5'), /line 2: prices must be greater than 0/],
     ['high below low', csv('1700000000,10,9,12,11,5'), /line 2: high\/low do not contain open and close/],
     ['negative volume', csv('1700000000,10,12,9,11,-5'), /line 2: volume must not be negative/],
-    ['duplicate time', csv('1700000000,10,12,9,11,5', '1700000000,10,12,9,11,5'), /line 3: time 1700000000 is a duplicate/],
+    [
+      'duplicate time',
+      csv('1700000000,10,12,9,11,5', '1700000000,10,12,9,11,5'),
+      /line 3: time 1700000000 is a duplicate/,
+    ],
     ['unsorted', csv('1700000060,10,12,9,11,5', '1700000000,10,12,9,11,5'), /line 3: .* earlier than the line before/],
     ['blank line inside', csv('1700000000,10,12,9,11,5', '', '1700000060,10,12,9,11,5'), /line 3: empty line/],
     ['no rows', `${HEADER}\n`, /f.csv: the file has no candles/],
     ['empty file', '', /line 1: expected the header/],
-    ['sub-millisecond time', csv('1700000000.0005,10,12,9,11,5'), /line 2: time "1700000000.0005" is not a valid timestamp/],
+    [
+      'sub-millisecond time',
+      csv('1700000000.0005,10,12,9,11,5'),
+      /line 2: time "1700000000.0005" is not a valid timestamp/,
+    ],
   ])('refuses %s with the line number', (_name, text, message) => {
     expect(() => parseCandleCsv(text, 'f.csv')).toThrow(message);
   });

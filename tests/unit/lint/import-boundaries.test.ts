@@ -32,9 +32,17 @@ describe('import boundaries (eslint.config.js)', () => {
   });
 
   it('allows the dependency direction the architecture wants', async () => {
-    expect(await ruleIds("import { Kernel } from '../engine/kernel/kernel.ts';\nexport const k = Kernel;\n", 'src/host/x.ts')).toEqual([]);
     expect(
-      await ruleIds("import { TIMEFRAMES } from '../../../shared/values/timeframe.ts';\nexport const t = TIMEFRAMES;\n", 'src/renderer/src/x.ts'),
+      await ruleIds(
+        "import { Kernel } from '../engine/kernel/kernel.ts';\nexport const k = Kernel;\n",
+        'src/host/x.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await ruleIds(
+        "import { TIMEFRAMES } from '../../../shared/values/timeframe.ts';\nexport const t = TIMEFRAMES;\n",
+        'src/renderer/src/x.ts',
+      ),
     ).toEqual([]);
   });
 });

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isAllowedNavigation,
-  isExternalLinkAllowed,
-  isTrustedSender,
-} from '../../../src/main/security-policy.ts';
+import { isAllowedNavigation, isExternalLinkAllowed, isTrustedSender } from '../../../src/main/security-policy.ts';
 import { createWindowOptions } from '../../../src/main/window-options.ts';
 import { contentSecurityPolicy } from '../../../src/shared/security/content-security-policy.ts';
 

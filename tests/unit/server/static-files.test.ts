@@ -50,8 +50,17 @@ function get(path: string): Promise<{ status: number; type?: string; cache?: str
 
 describe('serveStatic', () => {
   it('serves the shell uncached and hashed assets cached', async () => {
-    expect(await get('/')).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', cache: 'no-cache', body: '<html>app</html>' });
-    expect(await get('/assets/app-1234.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8', cache: expect.stringContaining('immutable') });
+    expect(await get('/')).toMatchObject({
+      status: 200,
+      type: 'text/html; charset=utf-8',
+      cache: 'no-cache',
+      body: '<html>app</html>',
+    });
+    expect(await get('/assets/app-1234.js')).toMatchObject({
+      status: 200,
+      type: 'text/javascript; charset=utf-8',
+      cache: expect.stringContaining('immutable'),
+    });
   });
 
   it('falls back to the shell for app routes but not for missing files', async () => {

@@ -79,7 +79,10 @@ describe('EngineClient', () => {
 
     const inFlight = client.request('ListSeries', {});
     transport.handlers.onStatus('reconnecting', 'closed (1006)');
-    await expect(inFlight).rejects.toMatchObject({ code: 'TRANSPORT', message: 'connection reconnecting: closed (1006)' });
+    await expect(inFlight).rejects.toMatchObject({
+      code: 'TRANSPORT',
+      message: 'connection reconnecting: closed (1006)',
+    });
   });
 
   it('delivers valid events to subscribers and reports invalid ones', () => {

@@ -74,7 +74,7 @@ describe('WebSocketTransport', () => {
     const { sockets, statuses } = setup();
     for (let i = 0; i < 5; i++) {
       sockets.at(-1)?.emit('close', { code: 1006, reason: '' });
-    if (i < 4) await vi.advanceTimersByTimeAsync([100, 200, 400, 800][i] as number);
+      if (i < 4) await vi.advanceTimersByTimeAsync([100, 200, 400, 800][i] as number);
     }
     // Delays 100, 200, 400, 800 then capped at 1000.
     expect(sockets).toHaveLength(5);

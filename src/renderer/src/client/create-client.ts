@@ -22,8 +22,7 @@ export function createEngineClient(): EngineClient {
   if (window.hyperdesk) return new EngineClient(new IpcTransport(window.hyperdesk), { onProtocolError });
   const url = new URL(WS_PATH, window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new EngineClient(
-    new WebSocketTransport({ url: url.toString(), createSocket: (u) => new WebSocket(u) }),
-    { onProtocolError },
-  );
+  return new EngineClient(new WebSocketTransport({ url: url.toString(), createSocket: (u) => new WebSocket(u) }), {
+    onProtocolError,
+  });
 }

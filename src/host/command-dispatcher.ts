@@ -1,12 +1,8 @@
 import { Commands, isCommandName, type CommandName, type ParsedCommandRequest } from '../shared/contract/commands.ts';
-import { ValidationError, toWireError } from '../shared/contract/errors.ts';
-import {
-  PROTOCOL_VERSION,
-  RequestIdSchema,
-  RequestMessageSchema,
-  type ResponseMessage,
-} from '../shared/contract/protocol.ts';
-import { describeIssues, parseOrThrow } from '../shared/contract/validation.ts';
+import { errorResponse, parseRequestEnvelope } from '../shared/contract/envelope.ts';
+import { ValidationError } from '../shared/contract/errors.ts';
+import { PROTOCOL_VERSION, type ResponseMessage } from '../shared/contract/protocol.ts';
+import { parseOrThrow } from '../shared/contract/validation.ts';
 import type { Kernel } from '../engine/kernel/kernel.ts';
 
 /**
@@ -15,12 +11,9 @@ import type { Kernel } from '../engine/kernel/kernel.ts';
  * the engine carries on. Never throws.
  */
 export async function dispatchRequest(kernel: Kernel, raw: unknown): Promise<ResponseMessage> {
-  const envelope = RequestMessageSchema.safeParse(raw);
-  if (!envelope.success) {
-    const id = RequestIdSchema.safeParse((raw as { id?: unknown } | null)?.id);
-    return failure(id.success ? id.data : null, new ValidationError(describeIssues('request', envelope.error)));
-  }
-  const { id, command, payload, v } = envelope.data;
+  const envelope = parseRequestEnvelope(raw);
+  if (!envelope.ok) return envelope.response;
+  const { id, command, payload, v } = envelope.message;
   try {
     if (v !== PROTOCOL_VERSION) {
       throw new ValidationError(
@@ -34,7 +27,7 @@ export async function dispatchRequest(kernel: Kernel, raw: unknown): Promise<Res
     const result = await execute(kernel, command, payload);
     return { v: PROTOCOL_VERSION, type: 'response', id, ok: true, result };
   } catch (error) {
-    return failure(id, error);
+    return errorResponse(id, error);
   }
 }
 
@@ -43,8 +36,4 @@ async function execute<K extends CommandName>(kernel: Kernel, command: K, payloa
   // cannot follow that through a generic index, hence the assertion.
   const parsed = parseOrThrow(Commands[command].request, payload, `${command}: payload`) as ParsedCommandRequest<K>;
   return kernel.execute(command, parsed);
-}
-
-function failure(id: string | null, error: unknown): ResponseMessage {
-  return { v: PROTOCOL_VERSION, type: 'response', id, ok: false, error: toWireError(error) };
 }

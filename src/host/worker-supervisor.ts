@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { TransportError, toWireError, type HyperdeskError } from '../shared/contract/errors.ts';
+import { errorResponse } from '../shared/contract/envelope.ts';
+import { TransportError, type HyperdeskError } from '../shared/contract/errors.ts';
 import type { EventName, EventPayload } from '../shared/contract/events.ts';
 import {
   EventMessageSchema,
@@ -183,6 +184,10 @@ export class WorkerSupervisor {
         return;
       }
       this.pending.delete(id);
+      // Expected failures are the caller's business; an INTERNAL one is a bug worth a log line.
+      if (!response.data.ok && response.data.error.code === 'INTERNAL') {
+        this.log('error', `engine internal error: ${response.data.error.message}`);
+      }
       pending.resolve({ ...response.data, id: pending.clientId });
       return;
     }
@@ -244,8 +249,4 @@ export class WorkerSupervisor {
   private log(level: 'info' | 'warn' | 'error', message: string): void {
     this.options.log?.(level, message);
   }
-}
-
-function errorResponse(id: string, error: HyperdeskError): ResponseMessage {
-  return { v: PROTOCOL_VERSION, type: 'response', id, ok: false, error: toWireError(error) };
 }

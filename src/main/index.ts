@@ -76,7 +76,16 @@ async function start(): Promise<void> {
     sinks: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
     log: (message) => console.warn(message),
   });
-  app.on('before-quit', () => void supervisor.stop());
+  // Quit only once the engine has stopped and closed its store.
+  let stopped = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    supervisor.stop().finally(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
   await supervisor.start();
   createWindow();
   app.on('activate', () => {

@@ -1,14 +1,8 @@
 import type { EngineGateway } from '../host/engine-gateway.ts';
 import { IPC_CHANNELS } from '../shared/bridge.ts';
-import { ValidationError, toWireError } from '../shared/contract/errors.ts';
-import {
-  PROTOCOL_VERSION,
-  RequestIdSchema,
-  RequestMessageSchema,
-  type EventMessage,
-  type ResponseMessage,
-} from '../shared/contract/protocol.ts';
-import { describeIssues } from '../shared/contract/validation.ts';
+import { errorResponse, parseRequestEnvelope } from '../shared/contract/envelope.ts';
+import { ValidationError } from '../shared/contract/errors.ts';
+import type { EventMessage, ResponseMessage } from '../shared/contract/protocol.ts';
 import { isTrustedSender, type SenderFrameLike } from './security-policy.ts';
 
 /** The part of Electron's ipcMain the bridge uses. */
@@ -47,15 +41,13 @@ export interface IpcBridgeOptions {
 export function registerIpcBridge(options: IpcBridgeOptions): () => void {
   const { ipcMain, engine } = options;
   ipcMain.handle(IPC_CHANNELS.request, async (event, raw): Promise<ResponseMessage> => {
-    const envelope = RequestMessageSchema.safeParse(raw);
-    const rawId = RequestIdSchema.safeParse((raw as { id?: unknown } | null)?.id);
-    const id = rawId.success ? rawId.data : null;
+    const envelope = parseRequestEnvelope(raw);
     if (!isTrustedSender(event.senderFrame, options.appUrl())) {
       options.log?.(`refused IPC from untrusted frame ${event.senderFrame?.url ?? '(gone)'}`);
-      return failure(id, new ValidationError('request: sender is not the HyperDesk window'));
+      const id = envelope.ok ? envelope.message.id : envelope.response.id;
+      return errorResponse(id, new ValidationError('request: sender is not the HyperDesk window'));
     }
-    if (!envelope.success) return failure(id, new ValidationError(describeIssues('request', envelope.error)));
-    return engine.request(envelope.data);
+    return envelope.ok ? engine.request(envelope.message) : envelope.response;
   });
   const unsubscribe = engine.onEvent((message) => {
     for (const sink of options.sinks()) {
@@ -66,8 +58,4 @@ export function registerIpcBridge(options: IpcBridgeOptions): () => void {
     unsubscribe();
     ipcMain.removeHandler(IPC_CHANNELS.request);
   };
-}
-
-function failure(id: string | null, error: Error): ResponseMessage {
-  return { v: PROTOCOL_VERSION, type: 'response', id, ok: false, error: toWireError(error) };
 }

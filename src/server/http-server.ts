@@ -3,14 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineGateway } from '../host/engine-gateway.ts';
 import { ValidationError, toWireError, type ErrorCode } from '../shared/contract/errors.ts';
-import {
-  PROTOCOL_VERSION,
-  RequestIdSchema,
-  RequestMessageSchema,
-  type ResponseMessage,
-  type ServerMessage,
-} from '../shared/contract/protocol.ts';
-import { describeIssues } from '../shared/contract/validation.ts';
+import { errorResponse, parseRequestEnvelope } from '../shared/contract/envelope.ts';
+import { PROTOCOL_VERSION, type ServerMessage } from '../shared/contract/protocol.ts';
 import { contentSecurityPolicy } from '../shared/security/content-security-policy.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -165,18 +159,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (text === null) throw new ValidationError('request: binary frames are not part of the protocol');
       raw = JSON.parse(text);
     } catch (error) {
-      const wire = error instanceof ValidationError ? error : new ValidationError('request: not valid JSON');
-      send(ws, { v: PROTOCOL_VERSION, type: 'response', id: null, ok: false, error: toWireError(wire) });
+      send(
+        ws,
+        errorResponse(null, error instanceof ValidationError ? error : new ValidationError('request: not valid JSON')),
+      );
       return;
     }
-    const envelope = RequestMessageSchema.safeParse(raw);
-    if (!envelope.success) {
-      const id = RequestIdSchema.safeParse((raw as { id?: unknown } | null)?.id);
-      const error = new ValidationError(describeIssues('request', envelope.error));
-      send(ws, errorResponse(id.success ? id.data : null, error));
-      return;
-    }
-    send(ws, await engine.request(envelope.data));
+    const envelope = parseRequestEnvelope(raw);
+    send(ws, envelope.ok ? await engine.request(envelope.message) : envelope.response);
   }
 
   function send(ws: WebSocket, message: ServerMessage): void {
@@ -227,10 +217,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function errorResponse(id: string | null, error: Error): ResponseMessage {
-  return { v: PROTOCOL_VERSION, type: 'response', id, ok: false, error: toWireError(error) };
 }
 
 /**

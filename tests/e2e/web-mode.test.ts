@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy } from '../../src/shared/security/content-security-policy.ts';
 import { SAMPLE_CANDLES } from '../helpers/engine-config.ts';
 import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
 import { startServeProcess } from '../helpers/cli-process.ts';
@@ -57,5 +58,13 @@ describe.skipIf(skipReason !== null)('web mode: hyperdesk serve + Chromium', () 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
+describe('built renderer', () => {
+  it('builds the Content-Security-Policy into the page the desktop window loads', () => {
+    const html = readFileSync(join(ROOT, 'out', 'renderer', 'index.html'), 'utf8');
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    expect(meta?.replaceAll('&#39;', "'")).toBe(contentSecurityPolicy({ meta: true }));
   });
 });

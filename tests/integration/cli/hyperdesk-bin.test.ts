@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runHyperdesk, startServeProcess } from '../../helpers/cli-process.ts';
 import { ROOT, tempDir } from '../../helpers/paths.ts';
@@ -9,6 +9,22 @@ const tmp = tempDir();
 afterAll(() => tmp.remove());
 
 describe('the hyperdesk executable', () => {
+  it('runs as `npx hyperdesk` on the pinned Node, whatever Node is first on PATH', () => {
+    // The PATH a user's shell has: no project node_modules/.bin, so the machine's own Node first.
+    const PATH = (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((dir) => !dir.includes('node_modules'))
+      .join(delimiter);
+    const result = spawnSync('npx', ['--no-install', 'hyperdesk', '--version'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH },
+    });
+    expect(result.stderr).not.toContain('needs Node.js 24');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('prints its version', async () => {
     const proc = runHyperdesk(['--version']);
     expect(await proc.exited).toBe(0);

@@ -19,6 +19,14 @@ const NODE_BUILTINS = {
   message: 'the engine talks to the world only through ports (src/engine/ports.ts)',
 };
 
+/** Syntax banned everywhere. */
+const BASE_SYNTAX = [
+  { selector: 'ExportDefaultDeclaration', message: 'use named exports' },
+  { selector: 'TSEnumDeclaration', message: 'use a const object or a union: enums are not erasable' },
+];
+
+const CLOCK = 'time comes from the injected Clock';
+
 const engineForbiddenPackages = [
   'electron',
   'react',
@@ -59,11 +67,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'use named exports' },
-        { selector: 'TSEnumDeclaration', message: 'use a const object or a union: enums are not erasable' },
-      ],
+      'no-restricted-syntax': ['error', ...BASE_SYNTAX],
     },
   },
   {
@@ -79,10 +83,18 @@ export default tseslint.config(
           patterns: [NODE_BUILTINS, layer(['adapters', 'host', 'main', 'server', 'renderer', 'preload'])],
         },
       ],
+      'no-restricted-syntax': [
+        'error',
+        ...BASE_SYNTAX,
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: CLOCK },
+        { selector: "CallExpression[callee.name='Date']", message: CLOCK },
+      ],
       'no-restricted-globals': [
         'error',
-        { name: 'setTimeout', message: 'time comes from the injected Clock' },
-        { name: 'setInterval', message: 'time comes from the injected Clock' },
+        ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'performance', 'globalThis'].map((name) => ({
+          name,
+          message: `${CLOCK}; scheduling and globals belong to the host`,
+        })),
         { name: 'window', message: 'the engine has no DOM' },
         { name: 'document', message: 'the engine has no DOM' },
         { name: 'process', message: 'configuration comes in through the host' },
@@ -90,7 +102,7 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'Date', property: 'now', message: 'time comes from the injected Clock' },
+        { object: 'Date', property: 'now', message: CLOCK },
         { object: 'Math', property: 'random', message: 'randomness must be seeded and injected' },
       ],
     },

@@ -31,8 +31,11 @@ export function createEngine(config: EngineHostConfig): EngineInstance {
     return {
       kernel,
       async close() {
-        if (kernel.state === 'running') await kernel.stop();
-        db.close();
+        try {
+          if (kernel.state === 'running') await kernel.stop();
+        } finally {
+          db.close();
+        }
       },
     };
   } catch (error) {

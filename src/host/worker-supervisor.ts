@@ -10,6 +10,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from '../shared/contract/protocol.ts';
+import type { EngineGateway } from './engine-gateway.ts';
 import type { EngineHostConfig } from './engine-host-config.ts';
 import { WorkerControlSchema } from './worker-protocol.ts';
 
@@ -28,6 +29,8 @@ export interface WorkerSupervisorOptions {
   readonly restartDelayMs?: number;
   /** Time a worker gets to shut down cleanly before it is terminated. */
   readonly shutdownTimeoutMs?: number;
+  /** Longest a request may wait for the engine before it is answered with `TIMEOUT`. */
+  readonly requestTimeoutMs?: number;
   /** Time a worker gets to start before it counts as crashed. */
   readonly startTimeoutMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -36,6 +39,7 @@ export interface WorkerSupervisorOptions {
 interface Pending {
   readonly clientId: string;
   readonly resolve: (response: ResponseMessage) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -43,9 +47,10 @@ interface Pending {
  * way in (so many clients can share one worker) and their callers' ids on the way out. When
  * the worker dies, every request in flight is answered with `ENGINE_RESTARTED`, the worker is
  * restarted with backoff, and `EngineRestarted` is published once it is ready again; after
- * too many crashes in a row it stops and publishes `EngineFailed`.
+ * too many crashes in a row it stops and publishes `EngineFailed`. No request waits longer
+ * than `requestTimeoutMs`, even if the worker hangs.
  */
-export class WorkerSupervisor {
+export class WorkerSupervisor implements EngineGateway {
   private worker: Worker | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Set<(event: EventMessage) => void>();
@@ -56,7 +61,6 @@ export class WorkerSupervisor {
   private currentState: SupervisorState = 'idle';
   private stopping: Promise<void> | null = null;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
-
   private readonly options: WorkerSupervisorOptions;
 
   constructor(options: WorkerSupervisorOptions) {
@@ -89,7 +93,7 @@ export class WorkerSupervisor {
     try {
       await this.spawn();
     } catch (error) {
-      this.currentState = 'failed';
+      if (!this.stopping) this.currentState = 'failed';
       throw error;
     }
   }
@@ -106,8 +110,19 @@ export class WorkerSupervisor {
       );
     }
     const id = String(this.nextId++);
+    const timeoutMs = this.options.requestTimeoutMs ?? 120_000;
     return new Promise((resolve) => {
-      this.pending.set(id, { clientId: message.id, resolve });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.log('error', `engine did not answer ${message.command} within ${timeoutMs} ms`);
+        resolve(
+          errorResponse(
+            message.id,
+            new TransportError(`${message.command} got no answer within ${timeoutMs} ms`, 'TIMEOUT'),
+          ),
+        );
+      }, timeoutMs);
+      this.pending.set(id, { clientId: message.id, resolve, timer });
       worker.postMessage({ ...message, id });
     });
   }
@@ -120,6 +135,7 @@ export class WorkerSupervisor {
 
   private async shutdown(): Promise<void> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     const worker = this.worker;
     this.currentState = 'stopped';
     if (!worker) return;
@@ -142,38 +158,41 @@ export class WorkerSupervisor {
 
       worker.on('message', (raw: unknown) => {
         const control = WorkerControlSchema.safeParse(raw);
-        if (control.success) {
-          if (control.data.type === 'ready') {
-            ready = true;
-            clearTimeout(startTimer);
-            this.currentState = 'running';
-            resolve();
-          } else if (control.data.type === 'fatal') {
-            this.log('error', `engine failed to start: ${control.data.error.message}`);
-            clearTimeout(startTimer);
-            reject(
-              new TransportError(`the engine failed to start: ${control.data.error.message}`, 'ENGINE_UNAVAILABLE'),
-            );
-          }
+        if (!control.success) {
+          this.receive(raw);
           return;
         }
-        this.receive(raw);
+        // A worker that comes up after stop() was called is on its way out: never "running".
+        if (this.stopping) return;
+        if (control.data.type === 'ready') {
+          ready = true;
+          clearTimeout(startTimer);
+          this.currentState = 'running';
+          resolve();
+        } else if (control.data.type === 'fatal') {
+          this.log('error', `engine failed to start: ${control.data.error.message}`);
+          clearTimeout(startTimer);
+          reject(new TransportError(`the engine failed to start: ${control.data.error.message}`, 'ENGINE_UNAVAILABLE'));
+        }
       });
       worker.on('error', (error) => this.log('error', `engine worker error: ${error.message}`));
       worker.on('exit', (code) => {
         clearTimeout(startTimer);
         if (this.worker === worker) this.worker = null;
+        if (this.stopping) {
+          this.failPending(new TransportError('the engine was stopped', 'ENGINE_UNAVAILABLE'));
+          if (!ready) reject(new TransportError('the engine was stopped before it started', 'ENGINE_UNAVAILABLE'));
+          return;
+        }
         const reason = ready
           ? `engine worker exited with code ${code}`
           : `engine worker did not start (exit code ${code})`;
         this.failPending(new TransportError(`${reason}; the request was not completed`, 'ENGINE_RESTARTED'));
         if (!ready) reject(new TransportError(reason, 'ENGINE_UNAVAILABLE'));
-        if (this.currentState === 'stopped' || this.stopping) return;
         if (ready || this.currentState === 'restarting') this.onCrash(reason);
       });
     });
   }
-
   private receive(raw: unknown): void {
     const response = ResponseMessageSchema.safeParse(raw);
     if (response.success) {
@@ -184,6 +203,7 @@ export class WorkerSupervisor {
         return;
       }
       this.pending.delete(id);
+      clearTimeout(pending.timer);
       // Expected failures are the caller's business; an INTERNAL one is a bug worth a log line.
       if (!response.data.ok && response.data.error.code === 'INTERNAL') {
         this.log('error', `engine internal error: ${response.data.error.message}`);
@@ -220,7 +240,9 @@ export class WorkerSupervisor {
           this.restarts += 1;
           this.publish('EngineRestarted', { at: Date.now(), reason, restarts: this.restarts });
         },
-        (error: unknown) => this.log('error', `restart failed: ${(error as Error).message}`),
+        (error: unknown) => {
+          if (!this.stopping) this.log('error', `restart failed: ${(error as Error).message}`);
+        },
       );
     }, delay);
   }
@@ -242,6 +264,7 @@ export class WorkerSupervisor {
   private failPending(error: HyperdeskError): void {
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
+      clearTimeout(pending.timer);
       pending.resolve(errorResponse(pending.clientId, error));
     }
   }

@@ -16,7 +16,7 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   }
   if (app.protocol === 'file:') {
     // Only the exact built page; query and fragment are the app's own routing.
-    return target.protocol === 'file:' && target.pathname === app.pathname;
+    return target.protocol === 'file:' && target.host === app.host && target.pathname === app.pathname;
   }
   return target.origin === app.origin;
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineGateway } from '../host/engine-gateway.ts';
 import { ValidationError, toWireError, type ErrorCode } from '../shared/contract/errors.ts';
@@ -25,6 +25,8 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly version: string;
+  /** Host names (besides IP literals and loopback) clients may use to reach this server. */
+  readonly allowedHosts?: readonly string[];
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -112,19 +114,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.writeHead(405, { allow: 'POST' }).end();
       return;
     }
+    if (!isSameOrigin(req)) {
+      const error = new ValidationError(`request: origin ${req.headers.origin ?? '?'} may not use this server`);
+      sendJson(res, 403, { error: toWireError(error) });
+      return;
+    }
     // JSON only: a cross-site form or text/plain post cannot send it without a CORS
     // preflight, which this server never grants.
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json') || !isSameOrigin(req)) {
-      const error = new ValidationError('request: send application/json from the app itself');
-      sendJson(res, 415, { error: toWireError(error) });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      sendJson(res, 415, { error: toWireError(new ValidationError('request: the body must be application/json')) });
+      return;
+    }
+    const body = await readBody(req);
+    if (body === null) {
+      // Answer, then drop the connection instead of reading the rest of an oversized body.
+      res.setHeader('connection', 'close');
+      res.once('finish', () => req.socket.destroy());
+      const error = new ValidationError(`body: larger than ${MAX_BODY_BYTES} bytes`);
+      sendJson(res, 413, { error: toWireError(error) });
       return;
     }
     let payload: unknown;
     try {
-      payload = JSON.parse((await readBody(req)) || '{}');
-    } catch (error) {
-      const wire = error instanceof ValidationError ? error : new ValidationError(`body: not valid JSON`);
-      sendJson(res, 400, { error: toWireError(wire) });
+      payload = JSON.parse(body || '{}');
+    } catch {
+      sendJson(res, 400, { error: toWireError(new ValidationError('body: not valid JSON')) });
       return;
     }
     const response = await engine.request({ v: PROTOCOL_VERSION, type: 'request', id: 'http', command, payload });
@@ -179,14 +193,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     ws.send(JSON.stringify(message));
   }
 
-  // Bound to loopback, only loopback names are accepted in Host: this defeats DNS rebinding,
-  // where a hostile domain re-points itself at 127.0.0.1 to reach this server.
+  // Only expected names are accepted in Host: this defeats DNS rebinding, where a hostile
+  // domain re-points itself at this server's address so that its pages count as same-origin.
+  // IP literals cannot be rebound; other names must be listed explicitly.
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   function hostAllowed(req: IncomingMessage): boolean {
-    if (!isLoopback(options.host)) return true;
     const host = req.headers.host;
     if (host === undefined) return false;
-    const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return isLoopback(name) || name === 'localhost';
+    const name = host
+      .toLowerCase()
+      .replace(/:\d+$/, '')
+      .replace(/^\[|\]$/g, '');
+    if (isLoopback(name)) return true;
+    if (isLoopback(options.host)) return false;
+    return isIP(name) !== 0 || allowedHosts.has(name);
   }
 
   const unsubscribe = engine.onEvent((event) => {
@@ -244,19 +264,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The request body as text, or null when it is larger than the limit (reading stops there). */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ValidationError(`body: larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        req.off('data', onData);
+        req.pause();
+        resolve(null);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });

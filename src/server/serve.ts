@@ -16,6 +16,8 @@ export const ServeOptionsSchema = z.object({
   dataDir: z.string().min(1).optional(),
   /** Listening beyond loopback exposes the engine; it must be asked for explicitly. */
   allowRemote: z.boolean().default(false),
+  /** Names clients use to reach a remote-listening server (IP addresses always work). */
+  allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name')).default([]),
 });
 
 /** Options of `hyperdesk serve`, as given. */
@@ -65,6 +67,7 @@ export async function serve(input: ServeOptions, logger: Logger): Promise<ServeH
       host: options.host,
       port: options.port,
       version: VERSION,
+      allowedHosts: options.allowedHosts,
       log: (level, message) => logger[level](message),
     });
   } catch (error) {

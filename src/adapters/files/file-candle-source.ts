@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CandleSource, LoadedCandles, SampleInfo } from '../../engine/ports.ts';
@@ -78,21 +78,28 @@ export class FileCandleSource implements CandleSource {
 
   private async resolveAllowed(path: string): Promise<string> {
     if (!isAbsolute(path)) throw new ValidationError('source.path must be an absolute path');
+    const outside = new ValidationError(
+      `source.path is outside the engine's data folders; copy "${basename(path)}" into its data folder (--data-dir)`,
+    );
+    const roots = await Promise.all(
+      this.options.dataRoots.map(async (root) => [resolve(root), await realpath(root).catch(() => null)] as const),
+    );
+    // Checked on the path as written first, so that nothing outside the folders can be probed
+    // for existence; then again on the real path, so that a symlink cannot lead out.
+    const lexical = resolve(path);
+    if (
+      !roots.some(([root, realRoot]) => isInside(lexical, root) || (realRoot !== null && isInside(lexical, realRoot)))
+    ) {
+      throw outside;
+    }
     let real: string;
     try {
-      real = await realpath(path);
+      real = await realpath(lexical);
     } catch {
       throw new NotFoundError(`file "${basename(path)}" does not exist`);
     }
-    for (const root of this.options.dataRoots) {
-      const realRoot = await realpath(root).catch(() => null);
-      if (realRoot === null) continue;
-      const rel = relative(realRoot, real);
-      if (rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)) return real;
-    }
-    throw new ValidationError(
-      `source.path is outside the allowed data folders; put "${basename(path)}" in the data folder`,
-    );
+    if (!roots.some(([, realRoot]) => realRoot !== null && isInside(real, realRoot))) throw outside;
+    return real;
   }
 
   private async readCsv(file: string, label: string) {
@@ -103,6 +110,18 @@ export class FileCandleSource implements CandleSource {
         `"${label}" is ${Math.round(info.size / 1048576)} MB; files over ${MAX_CANDLE_FILE_BYTES / 1048576} MB need the importer`,
       );
     }
-    return parseCandleCsv(await readFile(file, 'utf8'), label);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      // The system message names the full path; the label is enough for the user.
+      throw new ValidationError(`"${label}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'I/O error'})`);
+    }
+    return parseCandleCsv(text, label);
   }
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

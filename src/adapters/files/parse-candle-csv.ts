@@ -33,8 +33,11 @@ export function parseCandleCsv(text: string, name: string): Candle[] {
       throw new ValidationError(`${where}: expected ${HEADER.length} columns, found ${cells.length}`);
     }
     const values = cells.map((cell, column) => {
-      if (!NUMBER.test(cell)) throw new ValidationError(`${where}: ${HEADER[column]} "${cell}" is not a number`);
-      return Number(cell);
+      const value = NUMBER.test(cell) ? Number(cell) : Number.NaN;
+      if (!Number.isFinite(value)) {
+        throw new ValidationError(`${where}: ${HEADER[column]} "${cell}" is not a finite number`);
+      }
+      return value;
     });
     const [rawTime, open, high, low, close, volume] = values as [number, number, number, number, number, number];
     const time = rawTime < SECONDS_LIMIT ? rawTime * 1000 : rawTime;

@@ -64,11 +64,15 @@ export class WebSocketTransport implements ClientTransport {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.queue = [];
-    this.socket?.close(1000, 'client closed');
+    const socket = this.socket;
+    // Detach first: the socket's own close event comes later and must not reconnect.
     this.socket = null;
+    socket?.close(1000, 'client closed');
+    this.handlers?.onStatus('closed');
   }
 
   private connect(): void {
@@ -102,12 +106,8 @@ export class WebSocketTransport implements ClientTransport {
     });
     // An 'error' is always followed by 'close', which carries the outcome.
     socket.addEventListener('close', (event) => {
-      if (this.socket !== socket) return;
+      if (this.socket !== socket || this.closed) return;
       this.socket = null;
-      if (this.closed) {
-        handlers.onStatus('closed');
-        return;
-      }
       this.scheduleReconnect(`closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
     });
   }

@@ -49,11 +49,15 @@ describe('FileCandleSource', () => {
       const error = await source.load({ kind: 'file', path }).catch((e: unknown) => e as Error);
       expect(error).toMatchObject({
         code: 'VALIDATION',
-        message: expect.stringContaining('outside the allowed data folders'),
+        message: expect.stringContaining("outside the engine's data folders"),
       });
       expect((error as Error).message).not.toContain(tmp.dir);
     }
     await expect(source.load({ kind: 'file', path: 'relative.csv' })).rejects.toThrow(/absolute path/);
+    // Outside the folders, existing and missing files get the same answer: no probing.
+    await expect(source.load({ kind: 'file', path: join(outside, 'nothing-here.csv') })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await expect(source.load({ kind: 'file', path: join(dataRoot, 'missing.csv') })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

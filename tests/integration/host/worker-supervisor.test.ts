@@ -11,6 +11,7 @@ import { ENGINE_WORKER, tempDir } from '../../helpers/paths.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const CRASHABLE_WORKER = new URL('../../fixtures/crashable-engine-worker.ts', import.meta.url);
+const HANGING_WORKER = new URL('../../fixtures/hanging-engine-worker.ts', import.meta.url);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -141,6 +142,63 @@ describe('engine in a worker thread', () => {
     await expect(failed).resolves.toMatchObject({ restarts: 1 });
     expect(supervisor.state).toBe('failed');
     await expect(client.request('GetEngineStatus', {})).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
+  });
+
+  it('stopped while starting, never reports running and answers requests as unavailable', async () => {
+    const tmp = tempDir();
+    cleanups.push(() => tmp.remove());
+    const supervisor = new WorkerSupervisor({ workerUrl: ENGINE_WORKER, config: testEngineConfig(tmp.dir) });
+    const starting = supervisor.start();
+    await supervisor.stop();
+    await expect(starting).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
+    expect(supervisor.state).toBe('stopped');
+    const response = await raw(supervisor, { v: 1, type: 'request', id: 'z', command: 'GetEngineStatus', payload: {} });
+    expect(response).toMatchObject({
+      ok: false,
+      error: { code: 'ENGINE_UNAVAILABLE', message: 'the engine is stopped' },
+    });
+  });
+
+  it('stopped while restarting after a crash, stays stopped', async () => {
+    const { client, supervisor, events } = await startEngine({ workerUrl: CRASHABLE_WORKER });
+    await expect(client.request('LoadCandles', { ...SAMPLE_LOAD, coin: 'CRASH' })).rejects.toMatchObject({
+      code: 'ENGINE_RESTARTED',
+    });
+    expect(supervisor.state).toBe('restarting');
+    await supervisor.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(supervisor.state).toBe('stopped');
+    expect(events.map((e) => e.event)).not.toContain('EngineRestarted');
+  });
+
+  it('answers requests in flight at a clean stop as unavailable, not as a crash', async () => {
+    const { supervisor } = await startEngine();
+    const inFlight = raw(supervisor, { v: 1, type: 'request', id: 'w', command: 'LoadCandles', payload: SAMPLE_LOAD });
+    await supervisor.stop();
+    const response = await inFlight;
+    // Either it finished before the stop or it was cut off by it; never "restarted".
+    if (!response.ok) expect(response.error.code).toBe('ENGINE_UNAVAILABLE');
+  });
+
+  it('never lets a request wait forever on a hung engine', async () => {
+    const tmp = tempDir();
+    cleanups.push(() => tmp.remove());
+    const supervisor = new WorkerSupervisor({
+      workerUrl: HANGING_WORKER,
+      config: testEngineConfig(tmp.dir),
+      requestTimeoutMs: 200,
+      shutdownTimeoutMs: 200,
+    });
+    cleanups.push(() => supervisor.stop());
+    await supervisor.start();
+    const response = await raw(supervisor, {
+      v: 1,
+      type: 'request',
+      id: 'h',
+      command: 'LoadCandles',
+      payload: { ...SAMPLE_LOAD, coin: 'HANG' },
+    });
+    expect(response).toMatchObject({ id: 'h', ok: false, error: { code: 'TIMEOUT' } });
   });
 
   it('shuts down cleanly, leaving the store readable by the next run', async () => {

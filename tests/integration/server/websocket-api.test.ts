@@ -139,7 +139,18 @@ describe('HTTP API', () => {
       headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
       body: '{}',
     });
-    expect(foreign.status).toBe(415);
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: { message: expect.stringContaining('https://evil.example') } });
+  });
+
+  it('answers an oversized body with 413 instead of reading it all', async () => {
+    const res = await fetch(`${env.url}/api/v1/commands/GetEngineStatus`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { message: expect.stringContaining('larger than') } });
   });
 
   it('explains that the UI is not built instead of failing obscurely', async () => {

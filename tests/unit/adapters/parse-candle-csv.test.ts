@@ -16,7 +16,8 @@ describe('parseCandleCsv', () => {
   it.each([
     ['wrong header', 'date,o,h,l,c,v\n1,1,1,1,1,1', /f.csv: line 1: expected the header/],
     ['truncated row', csv('1700000000,10,12,9'), /line 2: expected 6 columns, found 4/],
-    ['NaN', csv('1700000000,10,NaN,9,11,5'), /line 2: high "NaN" is not a number/],
+    ['NaN', csv('1700000000,10,NaN,9,11,5'), /line 2: high "NaN" is not a finite number/],
+    ['overflow to Infinity', csv('1700000000,10,1e400,9,11,5'), /line 2: high "1e400" is not a finite number/],
     ['negative price', csv('1700000000,-10,12,-11,11,5'), /line 2: prices must be greater than 0/],
     ['high below low', csv('1700000000,10,9,12,11,5'), /line 2: high\/low do not contain open and close/],
     ['negative volume', csv('1700000000,10,12,9,11,-5'), /line 2: volume must not be negative/],

@@ -29,6 +29,18 @@ describe('import boundaries (eslint.config.js)', () => {
   it('forbids wall-clock time and timers inside the engine', async () => {
     const ids = await ruleIds('export const t = Date.now();\nsetTimeout(() => undefined, 1);\n', 'src/engine/x.ts');
     expect(ids).toEqual(['no-restricted-properties', 'no-restricted-globals']);
+    const sneaky = await ruleIds(
+      'export const a = new Date();\nexport const b = globalThis;\nqueueMicrotask(() => undefined);\nexport const c = performance;\n',
+      'src/engine/x.ts',
+    );
+    expect(sneaky).toEqual([
+      'no-restricted-syntax',
+      'no-restricted-globals',
+      'no-restricted-globals',
+      'no-restricted-globals',
+    ]);
+    // A date built from a given time is deterministic and allowed.
+    expect(await ruleIds('export const d = new Date(0).toISOString();\n', 'src/engine/x.ts')).toEqual([]);
   });
 
   it('allows the dependency direction the architecture wants', async () => {

@@ -59,6 +59,7 @@ describe('navigation and IPC sender policy', () => {
     expect(isAllowedNavigation(FILE_APP, FILE_APP)).toBe(true);
     expect(isAllowedNavigation(`${FILE_APP}#/chart`, FILE_APP)).toBe(true);
     expect(isAllowedNavigation('file:///etc/passwd', FILE_APP)).toBe(false);
+    expect(isAllowedNavigation(FILE_APP.replace('file:///', 'file://fileserver/'), FILE_APP)).toBe(false);
     expect(isAllowedNavigation('https://evil.example/', FILE_APP)).toBe(false);
     expect(isAllowedNavigation('http://localhost:5173/x', DEV_APP)).toBe(true);
     expect(isAllowedNavigation('http://localhost:5174/', DEV_APP)).toBe(false);

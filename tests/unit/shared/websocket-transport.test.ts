@@ -15,7 +15,8 @@ class FakeSocket implements WebSocketLike {
     this.sent.push(data);
   }
   close(): void {
-    this.emit('close', { code: 1000, reason: '' });
+    // Like a real WebSocket: the close event comes later, not inside close().
+    queueMicrotask(() => this.emit('close', { code: 1000, reason: '' }));
   }
   emit(type: string, event: unknown = {}): void {
     if (type === 'open') this.readyState = 1;
@@ -90,13 +91,15 @@ describe('WebSocketTransport', () => {
     expect(sockets).toHaveLength(7);
   });
 
-  it('stops for good when closed, and refuses to send after', () => {
+  it('stops for good when closed, and refuses to send after', async () => {
     vi.useFakeTimers();
     const { transport, sockets, statuses } = setup();
     sockets[0]?.emit('open');
     transport.close();
     expect(statuses.at(-1)).toBe('closed');
-    vi.advanceTimersByTime(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(statuses.filter((s) => s === 'closed')).toHaveLength(1);
+    expect(statuses.some((s) => s.startsWith('reconnecting'))).toBe(false);
     expect(sockets).toHaveLength(1);
     expect(() => transport.send(request)).toThrow(/closed/);
   });

@@ -9,6 +9,7 @@ import {
 import { useEffect, useRef } from 'react';
 import type { Candle } from '../../../shared/values/candle.ts';
 import { toChartTime } from '../chart/chart-time.ts';
+import { pricePrecision } from '../chart/price-precision.ts';
 
 /** Props of {@link PriceChart}. */
 export interface PriceChartProps {
@@ -66,6 +67,8 @@ export function PriceChart({ candles, label }: PriceChartProps) {
     const series = seriesRef.current;
     const container = containerRef.current;
     if (!series || !container) return;
+    const precision = pricePrecision(candles);
+    series.applyOptions({ priceFormat: { type: 'price', precision, minMove: 10 ** -precision } });
     series.setData(toBars(candles));
     chartRef.current?.timeScale().fitContent();
     container.dataset.candleCount = String(series.data().length);

@@ -4,17 +4,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWireError } from '../shared/contract/errors.ts';
-import { PROTOCOL_VERSION, type EventMessage } from '../shared/contract/protocol.ts';
+import { PROTOCOL_VERSION, type EventMessage, type ResponseMessage } from '../shared/contract/protocol.ts';
 import { parseOrThrow } from '../shared/contract/validation.ts';
 import { dispatchRequest } from './command-dispatcher.ts';
 import { createEngine, type EngineInstance } from './create-engine.ts';
 import { EngineHostConfigSchema } from './engine-host-config.ts';
-import type { WorkerControl } from './worker-protocol.ts';
+import { WorkerControlSchema, type WorkerControl } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
 
-function send(message: WorkerControl | EventMessage | Awaited<ReturnType<typeof dispatchRequest>>): void {
+function send(message: WorkerControl | EventMessage | ResponseMessage): void {
   port?.postMessage(message);
 }
 
@@ -32,7 +32,7 @@ engine.kernel.bus.subscribeAll((message) => {
 });
 
 port.on('message', (raw: unknown) => {
-  if ((raw as { type?: unknown } | null)?.type === 'shutdown') {
+  if (WorkerControlSchema.safeParse(raw).data?.type === 'shutdown') {
     engine.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerSupervisor } from '../../../src/host/worker-supervisor.ts';
+import { WorkerSupervisor, type WorkerSupervisorOptions } from '../../../src/host/worker-supervisor.ts';
 import { EngineClient } from '../../../src/shared/client/engine-client.ts';
 import type { HyperdeskError } from '../../../src/shared/contract/errors.ts';
 import type { EventMessage, ResponseMessage } from '../../../src/shared/contract/protocol.ts';
@@ -18,21 +18,27 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startEngine(options: { workerUrl?: URL; maxRestarts?: number } = {}) {
+/** A supervisor on its own store, not started, cleaned up after the test. */
+function createSupervisor(options: Partial<WorkerSupervisorOptions> = {}) {
   const tmp = tempDir();
   const supervisor = new WorkerSupervisor({
-    workerUrl: options.workerUrl ?? ENGINE_WORKER,
+    workerUrl: ENGINE_WORKER,
     config: testEngineConfig(tmp.dir),
     restartDelayMs: 10,
-    maxRestarts: options.maxRestarts ?? 5,
+    ...options,
   });
+  cleanups.push(() => tmp.remove());
+  cleanups.push(() => supervisor.stop());
+  return { supervisor, dir: tmp.dir };
+}
+
+async function startEngine(options: Partial<WorkerSupervisorOptions> = {}) {
+  const { supervisor, dir } = createSupervisor(options);
   const events: EventMessage[] = [];
   supervisor.onEvent((e) => events.push(e));
   await supervisor.start();
   const client = new EngineClient(new GatewayTransport(supervisor), { requestTimeoutMs: 10_000 });
-  cleanups.push(() => tmp.remove());
-  cleanups.push(() => supervisor.stop());
-  return { supervisor, client, events, dir: tmp.dir };
+  return { supervisor, client, events, dir };
 }
 
 function raw(supervisor: WorkerSupervisor, message: unknown): Promise<ResponseMessage> {
@@ -145,9 +151,7 @@ describe('engine in a worker thread', () => {
   });
 
   it('stopped while starting, never reports running and answers requests as unavailable', async () => {
-    const tmp = tempDir();
-    cleanups.push(() => tmp.remove());
-    const supervisor = new WorkerSupervisor({ workerUrl: ENGINE_WORKER, config: testEngineConfig(tmp.dir) });
+    const { supervisor } = createSupervisor();
     const starting = supervisor.start();
     await supervisor.stop();
     await expect(starting).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
@@ -181,16 +185,11 @@ describe('engine in a worker thread', () => {
   });
 
   it('never lets a request wait forever on a hung engine', async () => {
-    const tmp = tempDir();
-    cleanups.push(() => tmp.remove());
-    const supervisor = new WorkerSupervisor({
+    const { supervisor } = await startEngine({
       workerUrl: HANGING_WORKER,
-      config: testEngineConfig(tmp.dir),
       requestTimeoutMs: 200,
       shutdownTimeoutMs: 200,
     });
-    cleanups.push(() => supervisor.stop());
-    await supervisor.start();
     const response = await raw(supervisor, {
       v: 1,
       type: 'request',

@@ -49,12 +49,11 @@ export function resample(
   const span = n === 0 ? 0 : (time[n - 1] as number) - (time[0] as number);
   const out = allocateColumns(Math.min(n, Math.floor(span / shortestBucket) + 2));
   let count = -1;
-  let bucket = Number.NaN;
   let bucketEnd = Number.NaN;
   for (let i = 0; i < n; i++) {
     const t = time[i] as number;
     if (!(t < bucketEnd)) {
-      bucket = bucketStart(t, to);
+      const bucket = bucketStart(t, to);
       bucketEnd = nextBucketStart(bucket, to);
       count++;
       out.time[count] = bucket;

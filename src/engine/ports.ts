@@ -3,8 +3,8 @@
  * imports an adapter, a Node module or an SDK.
  */
 import type { CandleSourceRef, SeriesInfo } from '../shared/contract/series.ts';
-import type { Candle } from '../shared/values/candle.ts';
 import type { Timeframe } from '../shared/values/timeframe.ts';
+import type { CandleColumns } from './data/candle-columns.ts';
 
 /** Where time comes from. Real in paper/live, virtual in backtest/replay and tests. */
 export interface Clock {
@@ -22,20 +22,21 @@ export interface SampleInfo {
 
 /** Candles read from a source, with what the UI must know about them. */
 export interface LoadedCandles {
-  /** Stable key of the source (same file → same key), used to build series ids. */
+  /** Stable key of the source (same file → same key); the series' `source`. */
   readonly sourceKey: string;
   /** Short human label, e.g. the file name. */
   readonly label: string;
   /** True when the data was generated rather than recorded. */
   readonly synthetic: boolean;
-  /** Bars in ascending open time, already validated by the reader. */
-  readonly candles: readonly Candle[];
+  /** Bars in ascending open time, already validated against the interval by the reader. */
+  readonly bars: CandleColumns;
 }
 
 /** Reads candles from files or bundled samples. */
 export interface CandleSource {
   listSamples(): readonly SampleInfo[];
-  load(ref: CandleSourceRef): Promise<LoadedCandles>;
+  /** Reads `ref`, checking that its bars follow `interval`. */
+  load(ref: Exclude<CandleSourceRef, { kind: 'cache' }>, interval: Timeframe): Promise<LoadedCandles>;
 }
 
 /** Inclusive open-time range of a read; unset ends are open. */
@@ -44,14 +45,14 @@ export interface TimeRange {
   readonly to?: number | undefined;
 }
 
-/** Persists candle series so they survive an engine restart. */
+/** Persists candle series so they survive an engine restart: the candle cache. */
 export interface SeriesRepository {
   /** Replaces the series' bars and metadata atomically. */
-  saveSeries(info: SeriesInfo, candles: readonly Candle[]): void;
+  saveSeries(info: SeriesInfo, bars: CandleColumns): void;
   /** Every stored series. */
   listSeries(): SeriesInfo[];
   /** The series' metadata, or null when it is not stored. */
   getSeries(seriesId: string): SeriesInfo | null;
   /** Stored bars in ascending open time. */
-  readCandles(seriesId: string, range?: TimeRange): Candle[];
+  readCandles(seriesId: string, range?: TimeRange): CandleColumns;
 }

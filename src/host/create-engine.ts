@@ -1,6 +1,6 @@
 import { FileCandleSource } from '../adapters/files/file-candle-source.ts';
 import { openDatabase } from '../adapters/sqlite/open-database.ts';
-import { SqliteSeriesRepository } from '../adapters/sqlite/sqlite-series-repository.ts';
+import { SqliteCandleStore } from '../adapters/sqlite/sqlite-candle-store.ts';
 import { SystemClock } from '../adapters/system-clock.ts';
 import { MarketData } from '../engine/data/market-data.ts';
 import { Kernel } from '../engine/kernel/kernel.ts';
@@ -25,7 +25,7 @@ export function createEngine(config: EngineHostConfig): EngineInstance {
     kernel.register(
       new MarketData(
         new FileCandleSource({ samplesDir: config.samplesDir, dataRoots: config.dataRoots }),
-        new SqliteSeriesRepository(db, () => clock.now()),
+        new SqliteCandleStore(db, () => clock.now()),
       ),
     );
     return {

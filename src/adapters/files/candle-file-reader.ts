@@ -37,7 +37,8 @@ export interface CandleFileReaderOptions {
 
 /** Where the bytes come from: a file path, or any stream of text or bytes (tests, stdin). */
 export type CandleFileSource =
-  string | { readonly stream: AsyncIterable<Buffer | string>; readonly totalBytes?: number };
+  | string
+  | { readonly stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>; readonly totalBytes?: number };
 
 const DETECT_ROWS = 1000;
 const PROGRESS_EVERY = 1 << 20;
@@ -169,7 +170,10 @@ export class CandleFileReader {
     return all.view();
   }
 
-  private async open(): Promise<{ stream: AsyncIterable<Buffer | string>; totalBytes: number | null }> {
+  private async open(): Promise<{
+    stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+    totalBytes: number | null;
+  }> {
     if (typeof this.source !== 'string')
       return { stream: this.source.stream, totalBytes: this.source.totalBytes ?? null };
     const info = await stat(this.source).catch(() => null);

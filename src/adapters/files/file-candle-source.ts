@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CandleSource, LoadedCandles, SampleInfo } from '../../engine/ports.ts';
-import { ConfigurationError, NotFoundError, ValidationError } from '../../shared/contract/errors.ts';
+import { ConfigurationError, HyperdeskError, NotFoundError, ValidationError } from '../../shared/contract/errors.ts';
 import type { CandleSourceRef } from '../../shared/contract/series.ts';
 import { CoinSchema } from '../../shared/contract/series.ts';
 import { parseOrThrow } from '../../shared/contract/validation.ts';
-import { TimeframeSchema } from '../../shared/values/timeframe.ts';
-import { parseCandleCsv } from './parse-candle-csv.ts';
+import { TimeframeSchema, type Timeframe } from '../../shared/values/timeframe.ts';
+import type { CandleColumns } from '../../engine/data/candle-columns.ts';
+import { CandleFileReader } from './candle-file-reader.ts';
 
-/** Largest candle file read in one piece; bigger files need the streaming importer. */
+/** Largest candle file loaded straight into the engine; bigger ones go through the importer. */
 export const MAX_CANDLE_FILE_BYTES = 256 * 1024 * 1024;
 
 const ManifestSchema = z.object({
@@ -62,18 +63,18 @@ export class FileCandleSource implements CandleSource {
     return this.manifest.samples.map(({ name, coin, interval, synthetic }) => ({ name, coin, interval, synthetic }));
   }
 
-  async load(ref: CandleSourceRef): Promise<LoadedCandles> {
+  async load(ref: Exclude<CandleSourceRef, { kind: 'cache' }>, interval: Timeframe): Promise<LoadedCandles> {
     if (ref.kind === 'sample') {
       const sample = this.manifest.samples.find((s) => s.name === ref.name);
       if (!sample) throw new NotFoundError(`no bundled sample named "${ref.name}"`);
-      const candles = await this.readCsv(join(this.options.samplesDir, sample.file), sample.file);
-      return { sourceKey: `sample:${sample.name}`, label: sample.file, synthetic: sample.synthetic, candles };
+      const bars = await this.read(join(this.options.samplesDir, sample.file), sample.file, interval);
+      return { sourceKey: `sample:${sample.name}`, label: sample.file, synthetic: sample.synthetic, bars };
     }
     const file = await this.resolveAllowed(ref.path);
     const label = basename(file);
-    const candles = await this.readCsv(file, label);
+    const bars = await this.read(file, label, interval);
     const key = createHash('sha256').update(file).digest('hex').slice(0, 12);
-    return { sourceKey: `file:${key}`, label, synthetic: false, candles };
+    return { sourceKey: `file:${key}`, label, synthetic: false, bars };
   }
 
   private async resolveAllowed(path: string): Promise<string> {
@@ -102,22 +103,21 @@ export class FileCandleSource implements CandleSource {
     return real;
   }
 
-  private async readCsv(file: string, label: string) {
+  private async read(file: string, label: string, interval: Timeframe): Promise<CandleColumns> {
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new NotFoundError(`"${label}" is not a readable file`);
     if (info.size > MAX_CANDLE_FILE_BYTES) {
       throw new ValidationError(
-        `"${label}" is ${Math.round(info.size / 1048576)} MB; files over ${MAX_CANDLE_FILE_BYTES / 1048576} MB need the importer`,
+        `"${label}" is ${Math.round(info.size / 1048576)} MB; files over ${MAX_CANDLE_FILE_BYTES / 1048576} MB go through "hyperdesk data import"`,
       );
     }
-    let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      return await new CandleFileReader(file, { name: label, interval }).readAll();
     } catch (error) {
+      if (error instanceof HyperdeskError) throw error;
       // The system message names the full path; the label is enough for the user.
       throw new ValidationError(`"${label}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'I/O error'})`);
     }
-    return parseCandleCsv(text, label);
   }
 }
 

@@ -1,8 +1,15 @@
-/** One forward-only schema step. Never edit a released migration: add a new one. */
+import type { Database } from 'better-sqlite3';
+import { migrateRowsToBlocks } from './migrations/v3-candle-blocks.ts';
+
+/**
+ * One forward-only schema step: SQL, or a function for steps SQL cannot express. Never edit
+ * a released migration: add a new one.
+ */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly sql: string;
+  readonly sql?: string;
+  readonly up?: (db: Database) => void;
 }
 
 /**
@@ -52,6 +59,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX journal_by_run ON journal (run_id, seq);
     `,
+  },
+  {
+    version: 3,
+    name: 'candle cache in blocks, keyed by source, coin and interval',
+    up: migrateRowsToBlocks,
   },
 ];
 

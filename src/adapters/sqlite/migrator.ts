@@ -32,7 +32,8 @@ export function migrate(
   const applied: number[] = [];
   for (const migration of migrations.slice(current, target)) {
     db.transaction(() => {
-      db.exec(migration.sql);
+      if (migration.sql) db.exec(migration.sql);
+      migration.up?.(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
     applied.push(migration.version);

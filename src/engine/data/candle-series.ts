@@ -1,81 +1,60 @@
 import type { Candle } from '../../shared/values/candle.ts';
+import {
+  candleAt,
+  columnsFromCandles,
+  columnsToCandles,
+  lowerBound,
+  sliceColumns,
+  type CandleColumns,
+} from './candle-columns.ts';
 
 /**
- * Candles stored column by column (one Float64Array per field), the layout detectors and
- * indicators scan fastest. Times are ascending and unique; the constructor checks it.
+ * A loaded series: its bars in columns (the layout detectors and indicators scan fastest),
+ * with time-range queries. Times are ascending and unique; the constructor checks it.
  */
 export class CandleSeries {
-  readonly time: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
+  readonly columns: CandleColumns;
 
-  constructor(candles: readonly Candle[]) {
-    const n = candles.length;
-    this.time = new Float64Array(n);
-    this.open = new Float64Array(n);
-    this.high = new Float64Array(n);
-    this.low = new Float64Array(n);
-    this.close = new Float64Array(n);
-    this.volume = new Float64Array(n);
-    let previous = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const c = candles[i] as Candle;
-      if (!(c.time > previous)) {
-        throw new RangeError(`candle ${i}: time ${c.time} is not after the previous bar (${previous})`);
-      }
-      previous = c.time;
-      this.time[i] = c.time;
-      this.open[i] = c.open;
-      this.high[i] = c.high;
-      this.low[i] = c.low;
-      this.close[i] = c.close;
-      this.volume[i] = c.volume;
+  constructor(columns: CandleColumns) {
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < columns.length; i++) {
+      const t = columns.time[i] as number;
+      if (!(t > previous)) throw new RangeError(`candle ${i}: time ${t} is not after the previous bar (${previous})`);
+      previous = t;
     }
+    this.columns = columns;
+  }
+
+  /** A series from bar objects. */
+  static fromCandles(candles: readonly Candle[]): CandleSeries {
+    return new CandleSeries(columnsFromCandles(candles));
   }
 
   /** Number of bars. */
   get length(): number {
-    return this.time.length;
+    return this.columns.length;
   }
 
-  /** Index of the first bar with time ≥ `t` (binary search). */
+  /** Index of the first bar with time ≥ `t`. */
   lowerBound(t: number): number {
-    let lo = 0;
-    let hi = this.time.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.time[mid] as number) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.columns, t);
   }
 
   /** The bar at `index` as an object. */
   at(index: number): Candle {
     if (index < 0 || index >= this.length) throw new RangeError(`bar ${index} is out of range`);
-    return {
-      time: this.time[index] as number,
-      open: this.open[index] as number,
-      high: this.high[index] as number,
-      low: this.low[index] as number,
-      close: this.close[index] as number,
-      volume: this.volume[index] as number,
-    };
+    return candleAt(this.columns, index);
   }
 
-  /**
-   * Bars with `from ≤ time ≤ to`, oldest first; with `limit`, only the most recent `limit`
-   * of them (what a chart wants when it opens).
-   */
-  slice(from?: number, to?: number, limit?: number): Candle[] {
+  /** Bars with `from ≤ time ≤ to` as columns (views); with `limit`, only the most recent ones. */
+  range(from?: number, to?: number, limit?: number): CandleColumns {
     const start = from === undefined ? 0 : this.lowerBound(from);
     const end = to === undefined ? this.length : this.lowerBound(to + 1);
-    const first = limit === undefined ? start : Math.max(start, end - limit);
-    const out: Candle[] = [];
-    for (let i = first; i < end; i++) out.push(this.at(i));
-    return out;
+    return sliceColumns(this.columns, limit === undefined ? start : Math.max(start, end - limit), end);
+  }
+
+  /** Bars with `from ≤ time ≤ to` as objects, oldest first (what a chart wants). */
+  slice(from?: number, to?: number, limit?: number): Candle[] {
+    return columnsToCandles(this.range(from, to, limit));
   }
 }

@@ -1,6 +1,6 @@
 import type { CommandResponse, ParsedCommandRequest } from '../../shared/contract/commands.ts';
 import { NotFoundError, ValidationError } from '../../shared/contract/errors.ts';
-import type { SeriesInfo } from '../../shared/contract/series.ts';
+import { seriesIdOf, type SeriesInfo } from '../../shared/contract/series.ts';
 import type { ComponentContext, EngineComponent } from '../kernel/kernel.ts';
 import type { CandleSource, Clock, SeriesRepository } from '../ports.ts';
 import { CandleSeries } from './candle-series.ts';
@@ -41,31 +41,37 @@ export class MarketData implements EngineComponent {
     this.context = null;
   }
 
-  /** Number of series held in memory. */
-  get size(): number {
-    return this.loaded.size;
-  }
-
   private async load(request: ParsedCommandRequest<'LoadCandles'>): Promise<CommandResponse<'LoadCandles'>> {
     const context = this.requireContext();
-    const data = await this.source.load(request.source);
+    const { source, coin, interval } = request;
+    let info: SeriesInfo;
     let series: CandleSeries;
-    try {
-      series = new CandleSeries(data.candles);
-    } catch (error) {
-      throw new ValidationError(`${data.label}: ${(error as Error).message}`);
+    if (source.kind === 'cache') {
+      const seriesId = seriesIdOf({ source: source.source, coin, interval });
+      const stored = this.repository.getSeries(seriesId);
+      if (!stored) throw new NotFoundError(`the cache has no ${coin} ${interval} series from "${source.source}"`);
+      info = stored;
+      series = new CandleSeries(this.repository.readCandles(seriesId));
+    } else {
+      const data = await this.source.load(source, interval);
+      try {
+        series = new CandleSeries(data.bars);
+      } catch (error) {
+        throw new ValidationError(`${data.label}: ${(error as Error).message}`);
+      }
+      info = {
+        seriesId: seriesIdOf({ source: data.sourceKey, coin, interval }),
+        source: data.sourceKey,
+        coin,
+        interval,
+        label: data.label,
+        synthetic: data.synthetic,
+        count: series.length,
+        first: series.length > 0 ? (series.columns.time[0] as number) : null,
+        last: series.length > 0 ? (series.columns.time[series.length - 1] as number) : null,
+      };
+      this.repository.saveSeries(info, data.bars);
     }
-    const info: SeriesInfo = {
-      seriesId: `${data.sourceKey}:${request.coin}:${request.interval}`,
-      coin: request.coin,
-      interval: request.interval,
-      label: data.label,
-      synthetic: data.synthetic,
-      count: series.length,
-      first: series.length > 0 ? (series.time[0] as number) : null,
-      last: series.length > 0 ? (series.time[series.length - 1] as number) : null,
-    };
-    this.repository.saveSeries(info, data.candles);
     this.loaded.set(info.seriesId, { info, series });
     context.bus.publish({ event: 'CandlesLoaded', payload: { ...info, at: now(context.clock) } });
     return info;

@@ -13,8 +13,10 @@ export const CoinSchema = z
 export const CandleSourceSchema = z.discriminatedUnion('kind', [
   /** A dataset bundled with the app, by name. */
   z.object({ kind: z.literal('sample'), name: z.string().min(1).max(128) }),
-  /** A CSV file on the engine host, inside one of its allowed data folders. */
+  /** A CSV or JSON candle file on the engine host, inside one of its allowed data folders. */
   z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }),
+  /** A series already in the candle cache (imported, downloaded or recorded), by its source. */
+  z.object({ kind: z.literal('cache'), source: z.string().min(1).max(256) }),
 ]);
 
 /** Where a candle series comes from. */
@@ -26,6 +28,8 @@ export const SeriesIdSchema = z.string().min(1).max(256);
 /** What the engine knows about a loaded series. */
 export const SeriesInfoSchema = z.object({
   seriesId: SeriesIdSchema,
+  /** Where the bars come from: `hyperliquid`, `binance`, `import`, `sample:<name>`… */
+  source: z.string().min(1),
   coin: CoinSchema,
   interval: TimeframeSchema,
   /** Human label, e.g. the file name. */
@@ -41,6 +45,11 @@ export const SeriesInfoSchema = z.object({
 
 /** What the engine knows about a loaded series. */
 export type SeriesInfo = z.infer<typeof SeriesInfoSchema>;
+
+/** The public id of the series of `coin` at `interval` from `source`. */
+export function seriesIdOf(key: { readonly source: string; readonly coin: string; readonly interval: string }): string {
+  return `${key.source}:${key.coin}:${key.interval}`;
+}
 
 /** Candles on the wire. */
 export const CandleListSchema = z.array(CandleSchema);

@@ -10,7 +10,7 @@ const dataRoot = join(tmp.dir, 'data');
 const outside = join(tmp.dir, 'outside');
 mkdirSync(dataRoot);
 mkdirSync(outside);
-const GOOD = 'time,open,high,low,close,volume\n1700000000,10,12,9,11,5\n';
+const GOOD = 'time,open,high,low,close,volume\n1700000040,10,12,9,11,5\n';
 writeFileSync(join(dataRoot, 'good.csv'), GOOD);
 writeFileSync(join(outside, 'secret.csv'), GOOD);
 symlinkSync(join(outside, 'secret.csv'), join(dataRoot, 'link.csv'));
@@ -22,20 +22,23 @@ describe('FileCandleSource', () => {
     expect(source.listSamples()).toEqual([
       { name: 'synthetic-btc-1h', coin: 'BTC-SYNTH', interval: '1h', synthetic: true },
     ]);
-    const loaded = await source.load({ kind: 'sample', name: 'synthetic-btc-1h' });
+    const loaded = await source.load({ kind: 'sample', name: 'synthetic-btc-1h' }, '1h');
     expect(loaded).toMatchObject({
       sourceKey: 'sample:synthetic-btc-1h',
       synthetic: true,
       label: 'BTC-SYNTH_1h_synthetic.csv',
     });
-    expect(loaded.candles).toHaveLength(2000);
+    expect(loaded.bars.length).toBe(2000);
   });
 
   it('loads files inside an allowed folder with a stable key', async () => {
-    const a = await source.load({ kind: 'file', path: join(dataRoot, 'good.csv') });
-    const b = await source.load({ kind: 'file', path: join(dataRoot, '.', 'good.csv') });
-    expect(a.candles).toHaveLength(1);
+    const a = await source.load({ kind: 'file', path: join(dataRoot, 'good.csv') }, '1m');
+    const b = await source.load({ kind: 'file', path: join(dataRoot, '.', 'good.csv') }, '1m');
+    expect(a.bars.length).toBe(1);
     expect(a.sourceKey).toMatch(/^file:[0-9a-f]{12}$/);
+    await expect(source.load({ kind: 'file', path: join(dataRoot, 'good.csv') }, '1h')).rejects.toThrow(
+      /good.csv: line 2: .* not on the 1h grid/,
+    );
     expect(b.sourceKey).toBe(a.sourceKey);
     expect(a.synthetic).toBe(false);
   });
@@ -46,22 +49,22 @@ describe('FileCandleSource', () => {
       join(dataRoot, '..', 'outside', 'secret.csv'),
       join(dataRoot, 'link.csv'),
     ]) {
-      const error = await source.load({ kind: 'file', path }).catch((e: unknown) => e as Error);
+      const error = await source.load({ kind: 'file', path }, '1m').catch((e: unknown) => e as Error);
       expect(error).toMatchObject({
         code: 'VALIDATION',
         message: expect.stringContaining("outside the engine's data folders"),
       });
       expect((error as Error).message).not.toContain(tmp.dir);
     }
-    await expect(source.load({ kind: 'file', path: 'relative.csv' })).rejects.toThrow(/absolute path/);
+    await expect(source.load({ kind: 'file', path: 'relative.csv' }, '1m')).rejects.toThrow(/absolute path/);
     // Outside the folders, existing and missing files get the same answer: no probing.
-    await expect(source.load({ kind: 'file', path: join(outside, 'nothing-here.csv') })).rejects.toMatchObject({
+    await expect(source.load({ kind: 'file', path: join(outside, 'nothing-here.csv') }, '1m')).rejects.toMatchObject({
       code: 'VALIDATION',
     });
-    await expect(source.load({ kind: 'file', path: join(dataRoot, 'missing.csv') })).rejects.toMatchObject({
+    await expect(source.load({ kind: 'file', path: join(dataRoot, 'missing.csv') }, '1m')).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(source.load({ kind: 'sample', name: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(source.load({ kind: 'sample', name: 'nope' }, '1m')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('refuses a broken manifest with a configuration error', () => {
@@ -79,11 +82,11 @@ describe('FileCandleSource', () => {
   describe.skipIf(!HAS_SHARED_DATA)('real market data (../shared/data)', () => {
     const real = new FileCandleSource({ samplesDir: SAMPLES_DIR, dataRoots: [SHARED_DATA_DIR] });
     it('reads the 45,031-bar FTX perpetual file and the Binance multi-interval files', async () => {
-      const ftx = await real.load({ kind: 'file', path: join(SHARED_DATA_DIR, 'BTC-PERP_1m_ftx.csv') });
-      expect(ftx.candles).toHaveLength(45_031);
-      expect(ftx.candles[1]!.time - ftx.candles[0]!.time).toBe(60_000);
-      const fourHour = await real.load({ kind: 'file', path: join(SHARED_DATA_DIR, 'BTC-USDT_4h_binance.csv') });
-      expect(fourHour.candles).toHaveLength(1000);
+      const ftx = await real.load({ kind: 'file', path: join(SHARED_DATA_DIR, 'BTC-PERP_1m_ftx.csv') }, '1m');
+      expect(ftx.bars.length).toBe(45_031);
+      expect(ftx.bars.time[1]! - ftx.bars.time[0]!).toBe(60_000);
+      const fourHour = await real.load({ kind: 'file', path: join(SHARED_DATA_DIR, 'BTC-USDT_4h_binance.csv') }, '4h');
+      expect(fourHour.bars.length).toBe(1000);
     });
   });
 });

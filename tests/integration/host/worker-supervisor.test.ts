@@ -206,7 +206,7 @@ describe('engine in a worker thread', () => {
     await supervisor.stop();
     const db = new BetterSqlite3(join(dir, 'hyperdesk.db'), { readonly: true });
     try {
-      expect(db.prepare('SELECT bar_count FROM series WHERE series_id = ?').get(info.seriesId)).toEqual({
+      expect(db.prepare('SELECT bar_count FROM candle_series WHERE series_id = ?').get(info.seriesId)).toEqual({
         bar_count: SAMPLE_CANDLES,
       });
     } finally {

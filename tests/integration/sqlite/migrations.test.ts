@@ -1,10 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, LATEST_SCHEMA_VERSION } from '../../../src/adapters/sqlite/migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/adapters/sqlite/migrations.ts';
 import { migrate, schemaVersion } from '../../../src/adapters/sqlite/migrator.ts';
 import { openDatabase } from '../../../src/adapters/sqlite/open-database.ts';
-import { SqliteSeriesRepository } from '../../../src/adapters/sqlite/sqlite-series-repository.ts';
+import { SqliteCandleStore } from '../../../src/adapters/sqlite/sqlite-candle-store.ts';
+import { columnsFromCandles, columnsToCandles } from '../../../src/engine/data/candle-columns.ts';
 import { tempDir } from '../../helpers/paths.ts';
 
 const cleanups: (() => void)[] = [];
@@ -24,20 +25,20 @@ function tables(db: BetterSqlite3.Database): string[] {
     .filter((n) => !n.startsWith('sqlite_'));
 }
 
-const INFO = {
-  seriesId: 'sample:x:BTC:1h',
-  coin: 'BTC',
-  interval: '1h' as const,
-  label: 'x.csv',
-  synthetic: false,
-  count: 2,
-  first: 0,
-  last: 3_600_000,
-};
 const BARS = [
   { time: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 },
   { time: 3_600_000, open: 1.5, high: 2, low: 1, close: 1.2, volume: 0 },
 ];
+
+/** Writes a series the way versions 1 and 2 stored it: one row per bar. */
+function writeRowsSchema(db: BetterSqlite3.Database): void {
+  db.prepare(
+    `INSERT INTO series (series_id, coin, interval, label, synthetic, bar_count, first_time, last_time, updated_at)
+     VALUES ('sample:x:BTC:1h', 'BTC', '1h', 'x.csv', 1, 2, 0, 3600000, 5)`,
+  ).run();
+  const insert = db.prepare('INSERT INTO candles VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const b of BARS) insert.run('sample:x:BTC:1h', b.time, b.open, b.high, b.low, b.close, b.volume);
+}
 
 describe('store migrations', () => {
   it('are numbered 1..n without holes', () => {
@@ -45,13 +46,12 @@ describe('store migrations', () => {
   });
 
   it('build the newest schema from an empty file, in WAL mode', () => {
-    const file = freshFile();
-    const db = openDatabase(file);
+    const db = openDatabase(freshFile());
     cleanups.push(() => db.close());
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(tables(db)).toEqual(['candles', 'journal', 'series']);
+    expect(tables(db)).toEqual(['candle_blocks', 'candle_series', 'journal']);
   });
 
   it.each(MIGRATIONS.slice(0, -1).map((m) => m.version))(
@@ -59,16 +59,31 @@ describe('store migrations', () => {
     (version) => {
       const file = freshFile();
       const old = new BetterSqlite3(file);
-      expect(migrate(old, MIGRATIONS, version)).toEqual(MIGRATIONS.slice(0, version).map((m) => m.version));
-      new SqliteSeriesRepository(old, () => 1).saveSeries(INFO, BARS);
+      migrate(old, MIGRATIONS, version);
+      if (version < 3) writeRowsSchema(old);
+      else
+        new SqliteCandleStore(old, () => 5).upsert(
+          { source: 'sample:x', coin: 'BTC', interval: '1h', label: 'x.csv', synthetic: true },
+          columnsFromCandles(BARS),
+        );
       old.close();
 
       const db = openDatabase(file);
       cleanups.push(() => db.close());
       expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
-      const repo = new SqliteSeriesRepository(db, () => 2);
-      expect(repo.getSeries(INFO.seriesId)).toEqual(INFO);
-      expect(repo.readCandles(INFO.seriesId)).toEqual(BARS);
+      const store = new SqliteCandleStore(db, () => 6);
+      expect(store.getSeries('sample:x:BTC:1h')).toEqual({
+        seriesId: 'sample:x:BTC:1h',
+        source: 'sample:x',
+        coin: 'BTC',
+        interval: '1h',
+        label: 'x.csv',
+        synthetic: true,
+        count: 2,
+        first: 0,
+        last: 3_600_000,
+      });
+      expect(columnsToCandles(store.readCandles('sample:x:BTC:1h'))).toEqual(BARS);
     },
   );
 
@@ -89,8 +104,7 @@ describe('store migrations', () => {
   });
 
   it('roll back a failing migration completely, leaving the previous version', () => {
-    const file = freshFile();
-    const db = new BetterSqlite3(file);
+    const db = new BetterSqlite3(freshFile());
     cleanups.push(() => db.close());
     const broken = [
       ...MIGRATIONS,
@@ -99,34 +113,5 @@ describe('store migrations', () => {
     expect(() => migrate(db, broken)).toThrow(/no such column: nope/);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).not.toContain('t');
-  });
-});
-
-describe('SqliteSeriesRepository', () => {
-  it('replaces a series atomically and reads ranges in time order', () => {
-    const db = openDatabase(':memory:');
-    cleanups.push(() => db.close());
-    const repo = new SqliteSeriesRepository(db, () => 1);
-    repo.saveSeries(INFO, BARS);
-    repo.saveSeries({ ...INFO, count: 1, last: 0 }, BARS.slice(0, 1));
-    expect(repo.readCandles(INFO.seriesId)).toEqual(BARS.slice(0, 1));
-    expect(repo.listSeries()).toEqual([{ ...INFO, count: 1, last: 0 }]);
-    expect(repo.getSeries('missing')).toBeNull();
-
-    const bad = [...BARS, { ...BARS[0]! }];
-    expect(() => repo.saveSeries(INFO, bad)).toThrow(/UNIQUE/);
-    // The failed save left the previous version intact.
-    expect(repo.readCandles(INFO.seriesId)).toEqual(BARS.slice(0, 1));
-    repo.saveSeries(INFO, BARS);
-    expect(repo.readCandles(INFO.seriesId, { from: 1, to: 3_600_000 })).toEqual(BARS.slice(1));
-  });
-
-  it('refuses stored rows that are not valid, naming the series', () => {
-    const db = openDatabase(':memory:');
-    cleanups.push(() => db.close());
-    const repo = new SqliteSeriesRepository(db, () => 1);
-    repo.saveSeries(INFO, BARS);
-    db.prepare("UPDATE series SET interval = '7m'").run();
-    expect(() => repo.listSeries()).toThrow(/stored series sample:x:BTC:1h: interval/);
   });
 });

@@ -5,12 +5,12 @@ import type { Candle } from '../../../src/shared/values/candle.ts';
 const bar = (time: number, close = 100): Candle => ({ time, open: 100, high: 101, low: 99, close, volume: 1 });
 
 describe('CandleSeries', () => {
-  const series = new CandleSeries([bar(10), bar(20), bar(30), bar(40), bar(50)]);
+  const series = CandleSeries.fromCandles([bar(10), bar(20), bar(30), bar(40), bar(50)]);
 
   it('stores columns and rebuilds bars', () => {
     expect(series.length).toBe(5);
-    expect(series.time).toBeInstanceOf(Float64Array);
-    expect(Array.from(series.time)).toEqual([10, 20, 30, 40, 50]);
+    expect(series.columns.time).toBeInstanceOf(Float64Array);
+    expect(Array.from(series.columns.time)).toEqual([10, 20, 30, 40, 50]);
     expect(series.at(2)).toEqual(bar(30));
     expect(() => series.at(5)).toThrow(/out of range/);
   });
@@ -26,8 +26,8 @@ describe('CandleSeries', () => {
   });
 
   it('refuses unsorted or duplicate times', () => {
-    expect(() => new CandleSeries([bar(10), bar(10)])).toThrow(/candle 1: time 10 is not after/);
-    expect(() => new CandleSeries([bar(20), bar(10)])).toThrow(/candle 1/);
-    expect(new CandleSeries([]).length).toBe(0);
+    expect(() => CandleSeries.fromCandles([bar(10), bar(10)])).toThrow(/candle 1: time 10 is not after/);
+    expect(() => CandleSeries.fromCandles([bar(20), bar(10)])).toThrow(/candle 1/);
+    expect(CandleSeries.fromCandles([]).length).toBe(0);
   });
 });

@@ -5,24 +5,27 @@ import { VirtualClock } from '../../../src/engine/kernel/virtual-clock.ts';
 import type { CandleSource, LoadedCandles, SeriesRepository } from '../../../src/engine/ports.ts';
 import type { SeriesInfo } from '../../../src/shared/contract/series.ts';
 import type { Candle } from '../../../src/shared/values/candle.ts';
+import { columnsFromCandles, type CandleColumns } from '../../../src/engine/data/candle-columns.ts';
 
 const HOUR = 3_600_000;
 const bars: Candle[] = [0, 1, 2, 3].map((h) => ({ time: h * HOUR, open: 10, high: 12, low: 9, close: 11, volume: h }));
 
 class MemorySource implements CandleSource {
   candles: readonly Candle[] = bars;
+  intervals: string[] = [];
   listSamples() {
     return [{ name: 's', coin: 'BTC', interval: '1h' as const, synthetic: true }];
   }
-  async load(): Promise<LoadedCandles> {
-    return { sourceKey: 'sample:s', label: 's.csv', synthetic: true, candles: this.candles };
+  async load(_ref: unknown, interval: string): Promise<LoadedCandles> {
+    this.intervals.push(interval);
+    return { sourceKey: 'sample:s', label: 's.csv', synthetic: true, bars: columnsFromCandles(this.candles) };
   }
 }
 
 class MemoryRepository implements SeriesRepository {
-  readonly series = new Map<string, { info: SeriesInfo; candles: readonly Candle[] }>();
-  saveSeries(info: SeriesInfo, candles: readonly Candle[]): void {
-    this.series.set(info.seriesId, { info, candles });
+  readonly series = new Map<string, { info: SeriesInfo; bars: CandleColumns }>();
+  saveSeries(info: SeriesInfo, bars: CandleColumns): void {
+    this.series.set(info.seriesId, { info, bars });
   }
   listSeries(): SeriesInfo[] {
     return [...this.series.values()].map((s) => s.info);
@@ -30,8 +33,8 @@ class MemoryRepository implements SeriesRepository {
   getSeries(id: string): SeriesInfo | null {
     return this.series.get(id)?.info ?? null;
   }
-  readCandles(id: string): Candle[] {
-    return [...(this.series.get(id)?.candles ?? [])];
+  readCandles(id: string): CandleColumns {
+    return this.series.get(id)?.bars ?? columnsFromCandles([]);
   }
 }
 
@@ -48,10 +51,11 @@ const LOAD = { source: { kind: 'sample', name: 's' }, coin: 'BTC', interval: '1h
 
 describe('MarketData', () => {
   it('loads, persists, announces and answers queries', async () => {
-    const { kernel, events, repository } = await setup();
+    const { kernel, events, repository, source } = await setup();
     const info = await kernel.execute('LoadCandles', LOAD);
     expect(info).toEqual({
       seriesId: 'sample:s:BTC:1h',
+      source: 'sample:s',
       coin: 'BTC',
       interval: '1h',
       label: 's.csv',
@@ -62,9 +66,32 @@ describe('MarketData', () => {
     });
     expect(events).toEqual([{ ...info, at: 99 }]);
     expect(repository.getSeries(info.seriesId)).toEqual(info);
+    expect(source.intervals).toEqual(['1h']);
     const { candles } = await kernel.execute('QueryCandles', { seriesId: info.seriesId, from: HOUR, limit: 2 });
     expect(candles.map((c) => c.time)).toEqual([2 * HOUR, 3 * HOUR]);
     await expect(kernel.execute('ListSamples', {})).resolves.toMatchObject({ samples: [{ name: 's' }] });
+  });
+
+  it('loads a series straight from the cache, without rewriting it', async () => {
+    const repository = new MemoryRepository();
+    const first = await setup(repository);
+    const info = await first.kernel.execute('LoadCandles', LOAD);
+    const saved = repository.series.get(info.seriesId);
+    const again = await setup(repository);
+    const cached = await again.kernel.execute('LoadCandles', {
+      source: { kind: 'cache', source: 'sample:s' },
+      coin: 'BTC',
+      interval: '1h',
+    });
+    expect(cached).toEqual(info);
+    expect(repository.series.get(info.seriesId)).toBe(saved);
+    await expect(
+      again.kernel.execute('LoadCandles', {
+        source: { kind: 'cache', source: 'binance' },
+        coin: 'BTC',
+        interval: '1h',
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'the cache has no BTC 1h series from "binance"' });
   });
 
   it('restores a series from the repository after a restart', async () => {

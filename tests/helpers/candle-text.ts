@@ -1,0 +1,19 @@
+import { CandleFileReader, type CandleFileReaderOptions } from '../../src/adapters/files/candle-file-reader.ts';
+import type { CandleColumns } from '../../src/engine/data/candle-columns.ts';
+
+/** Reads candle file text (split into chunks of `chunk` characters, to exercise streaming). */
+export async function readText(
+  text: string,
+  options: CandleFileReaderOptions = {},
+  chunk = 7,
+): Promise<{ columns: CandleColumns; reader: CandleFileReader }> {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += chunk) pieces.push(text.slice(i, i + chunk));
+  const reader = new CandleFileReader({ stream: pieces }, { name: 'f.csv', ...options });
+  return { columns: await reader.readAll(), reader };
+}
+
+/** Times of columns as an array. */
+export function times(columns: CandleColumns): number[] {
+  return Array.from(columns.time);
+}

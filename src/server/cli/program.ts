@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { HyperdeskError } from '../../shared/contract/errors.ts';
 import { VERSION } from '../version.ts';
+import { registerData } from './commands/data-command.ts';
 import { registerServe } from './commands/serve-command.ts';
 
 /** Where a command writes; tests capture it. */
@@ -12,7 +13,7 @@ export interface CliIo {
 /** A subcommand module: adds itself to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerServe];
+const COMMANDS: readonly RegisterCommand[] = [registerServe, registerData];
 
 /** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */
 export function buildProgram(io: CliIo): Command {

@@ -24,7 +24,7 @@ export interface CsvLayout {
   readonly close: number;
   /** Null when the file has no volume column: volume is then 0, and the import says so. */
   readonly volume: number | null;
-  /** Fewest cells a data row must have. */
+  /** Cells every data row must have: as many as the header (or 12 for Binance, 6 without a header). */
   readonly width: number;
 }
 
@@ -124,6 +124,6 @@ export function detectCsvLayout(firstLine: string, name: string): CsvLayout {
     decimalComma,
     ...index,
     volume,
-    width: Math.max(index.time, index.open, index.high, index.low, index.close, volume ?? 0) + 1,
+    width: cells.length,
   };
 }

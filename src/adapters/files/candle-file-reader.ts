@@ -184,7 +184,7 @@ export class CandleFileReader {
 
   private csvRow(text: string, layout: CsvLayout, line: number): void {
     const cells = text.split(layout.delimiter);
-    if (cells.length < layout.width) {
+    if (cells.length !== layout.width) {
       this.reject(line, `expected ${layout.width} columns, found ${cells.length}`);
       return;
     }

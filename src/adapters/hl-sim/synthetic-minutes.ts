@@ -1,0 +1,47 @@
+import { CandleColumnsBuilder, type CandleColumns } from '../../engine/data/candle-columns.ts';
+
+/** mulberry32: a small seeded generator, identical on every platform. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Rounds to 5 significant figures, as Hyperliquid prices are. */
+function fiveSignificant(p: number): number {
+  const decimals = Math.max(0, 4 - Math.floor(Math.log10(p)));
+  return Number(p.toFixed(decimals));
+}
+
+/**
+ * Generates 1-minute bars: a seeded random walk with wicks, for the simulated exchange when no
+ * recorded data is given. The same seed, start and price give the same bars.
+ */
+export class SyntheticMinutes {
+  private readonly random: () => number;
+  private price: number;
+
+  constructor(seed: number, startPrice: number) {
+    this.random = seededRandom(seed);
+    this.price = startPrice;
+  }
+
+  /** The next `count` bars, opening at `start`, `start + 1 min`, … */
+  next(start: number, count: number): CandleColumns {
+    const out = new CandleColumnsBuilder(count);
+    for (let i = 0; i < count; i++) {
+      const open = this.price;
+      const close = fiveSignificant(open * Math.exp((this.random() - 0.5) * 0.004));
+      const high = fiveSignificant(Math.max(open, close) * (1 + this.random() * 0.001));
+      const low = fiveSignificant(Math.min(open, close) * (1 - this.random() * 0.001));
+      out.push(start + i * 60_000, open, high, low, close, Number((this.random() * 50).toFixed(4)));
+      this.price = close;
+    }
+    return out.view();
+  }
+}

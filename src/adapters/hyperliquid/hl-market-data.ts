@@ -7,7 +7,7 @@ import {
 } from '@nktkas/hyperliquid';
 import { TransportError, ValidationError } from '../../shared/contract/errors.ts';
 import { describeIssues } from '../../shared/contract/validation.ts';
-import type { Timeframe } from '../../shared/values/timeframe.ts';
+import { TIMEFRAME_MS, type Timeframe } from '../../shared/values/timeframe.ts';
 import type { HlEndpoints } from './hl-endpoints.ts';
 import { HlCandleListSchema, HlCandleSchema, type HlCandle } from './hl-candle.ts';
 import { withRetry, type RetryVerdict } from './retry.ts';
@@ -78,9 +78,10 @@ export class HlMarketData implements CandleApi {
   ): Promise<HlCandle[]> {
     return withRetry(
       async () => {
-        const settle = await this.limiter.reserve(
-          SNAPSHOT_BASE_WEIGHT + Math.ceil(MAX_CANDLES_PER_RESPONSE / ITEMS_PER_EXTRA_WEIGHT),
-        );
+        // Reserve the most this response can weigh: one candle per slot of the range, at most 5000.
+        const slots = Math.floor((request.endTime - request.startTime) / shortestBar(request.interval)) + 1;
+        const maxItems = Math.min(MAX_CANDLES_PER_RESPONSE, Math.max(1, slots));
+        const settle = await this.limiter.reserve(SNAPSHOT_BASE_WEIGHT + Math.ceil(maxItems / ITEMS_PER_EXTRA_WEIGHT));
         let raw: unknown;
         try {
           raw = await this.info.candleSnapshot(request, signal);
@@ -132,6 +133,10 @@ export class HlMarketData implements CandleApi {
       throw new TransportError(`cannot subscribe to ${coin} ${interval} candles: ${(error as Error).message}`);
     }
   }
+}
+
+function shortestBar(interval: Timeframe): number {
+  return interval === '1M' ? 28 * 86_400_000 : TIMEFRAME_MS[interval];
 }
 
 /** Rate limits, server errors and network failures are worth retrying; the rest is not. */

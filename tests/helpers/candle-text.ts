@@ -17,3 +17,12 @@ export async function readText(
 export function times(columns: CandleColumns): number[] {
   return Array.from(columns.time);
 }
+
+/** Data lines of a CSV with every cell read as a number: equal means equal "modulo formatting". */
+export function numericLines(text: string): number[][] {
+  return text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').map(Number));
+}

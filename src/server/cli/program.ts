@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { HyperdeskError } from '../../shared/contract/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerData } from './commands/data-command.ts';
+import { registerHlSim } from './commands/hl-sim-command.ts';
 import { registerServe } from './commands/serve-command.ts';
 
 /** Where a command writes; tests capture it. */
@@ -13,7 +14,7 @@ export interface CliIo {
 /** A subcommand module: adds itself to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerServe, registerData];
+const COMMANDS: readonly RegisterCommand[] = [registerServe, registerData, registerHlSim];
 
 /** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */
 export function buildProgram(io: CliIo): Command {

@@ -10,6 +10,7 @@ import { SqliteCandleStore } from '../../../src/adapters/sqlite/sqlite-candle-st
 import { lowerBound } from '../../../src/engine/data/candle-columns.ts';
 import { resample } from '../../../src/engine/data/resample.ts';
 import type { Timeframe } from '../../../src/shared/values/timeframe.ts';
+import { numericLines } from '../../helpers/candle-text.ts';
 import { HAS_SHARED_DATA, sharedData, sharedDataFiles } from '../../helpers/shared-data.ts';
 
 async function exportText(store: SqliteCandleStore, seriesId: string): Promise<string> {
@@ -19,15 +20,6 @@ async function exportText(store: SqliteCandleStore, seriesId: string): Promise<s
   await writeCsv(store.iterate(seriesId), out);
   out.end();
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Lines of a CSV with every cell read as a number: equal means equal "modulo formatting". */
-function numericLines(text: string): number[][] {
-  return text
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
 }
 
 describe.skipIf(!HAS_SHARED_DATA)('real market data (../shared/data)', () => {

@@ -4,7 +4,7 @@ import { SimMarket, type SimMarketOptions } from '../../src/adapters/hl-sim/sim-
 import { startHlSim, type HlSimOptions } from '../../src/adapters/hl-sim/hl-sim-server.ts';
 import { resolveEndpoints } from '../../src/adapters/hyperliquid/hl-endpoints.ts';
 import { HlMarketData } from '../../src/adapters/hyperliquid/hl-market-data.ts';
-import { WeightLimiter } from '../../src/adapters/hyperliquid/weight-limiter.ts';
+import { type WeightLimiter } from '../../src/adapters/hyperliquid/weight-limiter.ts';
 import { openDatabase } from '../../src/adapters/sqlite/open-database.ts';
 import { SqliteCandleStore } from '../../src/adapters/sqlite/sqlite-candle-store.ts';
 

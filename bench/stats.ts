@@ -5,6 +5,19 @@ export interface Timing {
   readonly runs: number;
 }
 
+/** One comparison: a subject and the reference it is measured against in the same run. */
+export interface BenchRow {
+  readonly suite: string;
+  readonly name: string;
+  readonly subject: Timing;
+  readonly referenceName: string;
+  readonly reference: Timing;
+  /** The issue's target for the subject's median, in ms, when it has one. */
+  readonly targetMs?: number;
+  /** Anything else worth reporting (memory, throughput). */
+  readonly notes?: string;
+}
+
 /** Median and p99 of samples (ms). Medians, not means: the machine is shared and noisy. */
 export function summarize(samples: readonly number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -22,4 +35,20 @@ export async function measure(fn: () => unknown, runs: number, warmup = Math.cei
     samples.push(performance.now() - start);
   }
   return summarize(samples);
+}
+
+/** Runs `fn` while sampling RSS; returns its result and the peak growth in bytes. */
+export async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakGrowth: number }> {
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peakGrowth: peak - base };
+  } finally {
+    clearInterval(timer);
+  }
 }

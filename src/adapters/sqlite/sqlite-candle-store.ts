@@ -34,10 +34,10 @@ interface SeriesRow {
   last_time: number | null;
 }
 
+/** Where a block is and how many bars it holds; its data is fetched separately. */
 interface BlockRow {
-  first_time: number;
+  id: number;
   bar_count: number;
-  data: Buffer;
 }
 
 /**
@@ -58,6 +58,7 @@ export class SqliteCandleStore implements SeriesRepository {
     relabel: Statement;
     overlapping: Statement;
     previousBlock: Statement;
+    blockData: Statement;
     deleteBlock: Statement;
     deleteAllBlocks: Statement;
     insertBlock: Statement;
@@ -77,13 +78,15 @@ export class SqliteCandleStore implements SeriesRepository {
         INSERT INTO candle_series (series_id, source, coin, interval, label, synthetic, updated_at)
         VALUES (@seriesId, @source, @coin, @interval, @label, @synthetic, @now)`),
       relabel: db.prepare('UPDATE candle_series SET label = ?, synthetic = ? WHERE id = ?'),
+      // Both answered from covering indexes: the blobs are read only for the blocks needed.
       overlapping: db.prepare(`
-        SELECT first_time, bar_count, data FROM candle_blocks
-        WHERE series = ? AND last_time >= ? AND first_time <= ? ORDER BY first_time`),
+        SELECT id, bar_count FROM candle_blocks
+        WHERE series = ? AND first_time <= @to AND last_time >= @from ORDER BY first_time`),
       previousBlock: db.prepare(`
-        SELECT first_time, bar_count, data FROM candle_blocks
+        SELECT id, bar_count FROM candle_blocks
         WHERE series = ? AND last_time < ? ORDER BY last_time DESC LIMIT 1`),
-      deleteBlock: db.prepare('DELETE FROM candle_blocks WHERE series = ? AND first_time = ?'),
+      blockData: db.prepare('SELECT data FROM candle_blocks WHERE id = ?').pluck(true),
+      deleteBlock: db.prepare('DELETE FROM candle_blocks WHERE id = ?'),
       deleteAllBlocks: db.prepare('DELETE FROM candle_blocks WHERE series = ?'),
       insertBlock: db.prepare(
         'INSERT INTO candle_blocks (series, first_time, last_time, bar_count, data) VALUES (?, ?, ?, ?, ?)',
@@ -150,7 +153,7 @@ export class SqliteCandleStore implements SeriesRepository {
     if (!row) return EMPTY_COLUMNS;
     const from = range.from ?? Number.MIN_SAFE_INTEGER;
     const to = range.to ?? Number.MAX_SAFE_INTEGER;
-    const all = this.decode(this.statements.overlapping.all(row.id, from, to) as BlockRow[]);
+    const all = this.decode(this.overlapping(row.id, from, to));
     return sliceColumns(all, lowerBound(all, from), lowerBound(all, to + 1));
   }
 
@@ -161,11 +164,8 @@ export class SqliteCandleStore implements SeriesRepository {
   *iterate(seriesId: string): Generator<CandleColumns> {
     const row = this.statements.findSeries.get(seriesId) as SeriesRow | undefined;
     if (!row) throw new NotFoundError(`no cached series "${seriesId}"`);
-    for (const block of this.statements.overlapping.iterate(
-      row.id,
-      Number.MIN_SAFE_INTEGER,
-      Number.MAX_SAFE_INTEGER,
-    ) as IterableIterator<BlockRow>) {
+    // The block list is small (one row per 4096 bars); the bars are decoded one block at a time.
+    for (const block of this.overlapping(row.id, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
       yield this.decode([block]);
     }
   }
@@ -204,12 +204,13 @@ export class SqliteCandleStore implements SeriesRepository {
     if (bars.length === 0) return;
     const first = bars.time[0] as number;
     const last = bars.time[bars.length - 1] as number;
-    const blocks = this.statements.overlapping.all(id, first, last) as BlockRow[];
+    const blocks = this.overlapping(id, first, last);
     // Appends top up the last, partly filled block instead of leaving a trail of small ones.
     const previous = this.statements.previousBlock.get(id, first) as BlockRow | undefined;
     if (previous && previous.bar_count < BLOCK_SIZE) blocks.unshift(previous);
-    for (const block of blocks) this.statements.deleteBlock.run(id, block.first_time);
-    this.writeBlocks(id, mergeColumns(this.decode(blocks), bars));
+    const existing = this.decode(blocks);
+    for (const block of blocks) this.statements.deleteBlock.run(block.id);
+    this.writeBlocks(id, mergeColumns(existing, bars));
   }
 
   private writeBlocks(id: number, bars: CandleColumns): void {
@@ -229,8 +230,14 @@ export class SqliteCandleStore implements SeriesRepository {
     return toInfo(this.statements.seriesById.get(id) as SeriesRow);
   }
 
+  private overlapping(series: number, from: number, to: number): BlockRow[] {
+    return this.statements.overlapping.all(series, { from, to }) as BlockRow[];
+  }
+
   private decode(blocks: readonly BlockRow[]): CandleColumns {
-    return decodeBlocks(blocks.map((b) => ({ data: b.data, count: b.bar_count })));
+    return decodeBlocks(
+      blocks.map((b) => ({ data: this.statements.blockData.get(b.id) as Buffer, count: b.bar_count })),
+    );
   }
 }
 

@@ -23,14 +23,16 @@ export function migrateRowsToBlocks(db: Database): void {
       UNIQUE (source, coin, interval)
     );
     CREATE TABLE candle_blocks (
+      id         INTEGER PRIMARY KEY,
       series     INTEGER NOT NULL REFERENCES candle_series (id) ON DELETE CASCADE,
       first_time INTEGER NOT NULL,
       last_time  INTEGER NOT NULL CHECK (last_time >= first_time),
       bar_count  INTEGER NOT NULL CHECK (bar_count > 0),
-      data       BLOB    NOT NULL CHECK (length(data) = bar_count * 48),
-      PRIMARY KEY (series, first_time)
-    ) WITHOUT ROWID;
-    CREATE INDEX candle_blocks_by_last ON candle_blocks (series, last_time);
+      data       BLOB    NOT NULL CHECK (length(data) = bar_count * 48)
+    );
+    -- Covering indexes: finding blocks and summing bars never touches the blobs.
+    CREATE UNIQUE INDEX candle_blocks_span ON candle_blocks (series, first_time, last_time, bar_count);
+    CREATE INDEX candle_blocks_by_last ON candle_blocks (series, last_time, first_time, bar_count);
   `);
   const series = db.prepare('SELECT * FROM series').all() as {
     series_id: string;

@@ -38,12 +38,13 @@ for (const [name, suite] of Object.entries(SUITES)) {
   for (const row of await suite()) {
     rows.push(row);
     const ratio = row.reference.median / row.subject.median;
+    const compared = ratio >= 1 ? `${ratio.toFixed(1)}× faster` : `takes ${(1 / ratio).toFixed(1)}× as long`;
     const target =
       row.targetMs === undefined
         ? ''
         : `  target < ${row.targetMs} ms: ${row.subject.median < row.targetMs ? 'met' : 'MISSED'}`;
     console.log(
-      `${row.name}\n  ${fmt(row.subject)}  vs ${row.referenceName}: ${fmt(row.reference)}  (×${ratio.toFixed(2)} faster)${target}`,
+      `${row.name}\n  ${fmt(row.subject)}  vs ${row.referenceName}: ${fmt(row.reference)}  (${compared})${target}`,
     );
     if (row.notes) console.log(`  ${row.notes}`);
   }

@@ -8,24 +8,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../src/engine/util/seeded-random.ts';
 
 export const SAMPLE_FILE = 'BTC-SYNTH_1h_synthetic.csv';
 const SEED = 20_240_101;
 const BARS = 2_000;
 const START = Date.UTC(2024, 0, 1) / 1000;
 const HOUR = 3600;
-
-/** mulberry32: tiny, fast, good enough for test data, identical on every platform. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), Number.EPSILON);
@@ -41,7 +30,7 @@ function roundPrice(p: number): string {
 
 /** Builds the CSV text. */
 export function generateSampleCsv(): string {
-  const random = mulberry32(SEED);
+  const random = seededRandom(SEED);
   const rows = ['time,open,high,low,close,volume'];
   let close = 42_000;
   let drift = 0;

@@ -63,35 +63,12 @@ export function detectCsvLayout(firstLine: string, name: string): CsvLayout {
   const decimalComma = delimiter === ';';
   const isHeader = !looksLikeTime(cells[0] ?? '') || cells.slice(1).some((c) => c !== '' && !looksNumeric(c));
   if (!isHeader) {
-    if (cells.length === 12) {
-      return {
-        kind: 'binance',
-        delimiter,
-        hasHeader: false,
-        decimalComma,
-        time: 0,
-        open: 1,
-        high: 2,
-        low: 3,
-        close: 4,
-        volume: 5,
-        width: 12,
-      };
-    }
-    if (cells.length === 6) {
-      return {
-        kind: 'headerless',
-        delimiter,
-        hasHeader: false,
-        decimalComma,
-        time: 0,
-        open: 1,
-        high: 2,
-        low: 3,
-        close: 4,
-        volume: 5,
-        width: 6,
-      };
+    // Without a header, the first six columns are time, open, high, low, close, volume:
+    // our own order, and Binance's kline order (which adds six more).
+    const kind = cells.length === 12 ? 'binance' : cells.length === 6 ? 'headerless' : null;
+    if (kind) {
+      const positions = { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
+      return { kind, delimiter, hasHeader: false, decimalComma, ...positions, width: cells.length };
     }
     throw new ValidationError(
       `${name}: line 1: a file without a header must have 6 columns (time,open,high,low,close,volume) or 12 (Binance klines); found ${cells.length}`,

@@ -1,16 +1,5 @@
 import { CandleColumnsBuilder, type CandleColumns } from '../../engine/data/candle-columns.ts';
-
-/** mulberry32: a small seeded generator, identical on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../engine/util/seeded-random.ts';
 
 /** Rounds to 5 significant figures, as Hyperliquid prices are. */
 function fiveSignificant(p: number): number {

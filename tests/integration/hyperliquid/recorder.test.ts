@@ -13,10 +13,10 @@ afterEach(async () => {
   for (const env of envs.splice(0)) await env.close();
 });
 
-async function setup() {
-  const env = await simEnvironment({ market: { historyMinutes: 300, historyLimit: 5000 } });
-  envs.push(env);
-  const recorded: [number, string][] = [];
+type SimEnvironment = Awaited<ReturnType<typeof simEnvironment>>;
+
+/** A BTC 1m recorder on the environment's cache and venue, stopped after the test. */
+function newRecorder(env: SimEnvironment, recorded: [number, string][] = []): CandleRecorder {
   const recorder = new CandleRecorder({
     coin: 'BTC',
     interval: '1m',
@@ -26,7 +26,14 @@ async function setup() {
     onRecorded: (t, via) => recorded.push([t, via]),
   });
   recorders.push(recorder);
-  return { ...env, recorder, recorded };
+  return recorder;
+}
+
+async function setup() {
+  const env = await simEnvironment({ market: { historyMinutes: 300, historyLimit: 5000 } });
+  envs.push(env);
+  const recorded: [number, string][] = [];
+  return { ...env, recorder: newRecorder(env, recorded), recorded };
 }
 
 /** Moves the venue's clock a minute at a time, as a live market would. */
@@ -96,14 +103,7 @@ describe('live candle recorder', () => {
     await env.recorder.stop();
     const lastBefore = env.recorder.last!;
     env.clock.advance(20 * MIN);
-    const next = new CandleRecorder({
-      coin: 'BTC',
-      interval: '1m',
-      store: env.store,
-      subscribe: (coin, interval, handlers) => env.api.subscribeCandles(coin, interval, handlers),
-      downloader: env.downloader,
-    });
-    recorders.push(next);
+    const next = newRecorder(env);
     await next.start();
     expect(next.last).toBe(lastBefore + 20 * MIN);
     expect(findGaps(cached(env)!.time, '1m').missingBars).toBe(0);

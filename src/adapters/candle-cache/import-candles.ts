@@ -15,7 +15,7 @@ export interface ImportOptions {
   readonly source?: string | undefined;
   /** Import the good rows and report each bad one, instead of refusing the file. */
   readonly skipBad?: boolean | undefined;
-  readonly onSkip?: ((line: number, reason: string) => void) | undefined;
+  readonly onSkip?: ((line: number, reason: string, unit: 'line' | 'entry') => void) | undefined;
   readonly onProgress?: ((progress: ReadProgress) => void) | undefined;
   readonly now?: (() => number) | undefined;
 }

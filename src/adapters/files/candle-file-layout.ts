@@ -58,7 +58,9 @@ function looksLikeTime(cell: string): boolean {
  * without a header). Throws a ValidationError that says what was expected.
  */
 export function detectCsvLayout(firstLine: string, name: string): CsvLayout {
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  // On a tie, `;`: a semicolon file with decimal commas has as many commas as semicolons.
+  const semicolons = firstLine.match(/;/g)?.length ?? 0;
+  const delimiter = semicolons > 0 && semicolons >= (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const cells = firstLine.split(delimiter).map(cleanCell);
   const decimalComma = delimiter === ';';
   const isHeader = !looksLikeTime(cells[0] ?? '') || cells.slice(1).some((c) => c !== '' && !looksNumeric(c));

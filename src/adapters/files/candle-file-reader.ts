@@ -25,7 +25,8 @@ export interface CandleFileReaderOptions {
   readonly interval?: Timeframe | undefined;
   /** Skip bad rows (each reported through `onSkip`) instead of refusing the whole file. */
   readonly skipBad?: boolean | undefined;
-  readonly onSkip?: ((line: number, reason: string) => void) | undefined;
+  /** Told of each skipped row: its line number (entry number in JSON files) and why. */
+  readonly onSkip?: ((line: number, reason: string, unit: 'line' | 'entry') => void) | undefined;
   readonly onProgress?: ((progress: ReadProgress) => void) | undefined;
   /** Bars per emitted batch. */
   readonly batchSize?: number | undefined;
@@ -95,6 +96,11 @@ export class CandleFileReader {
 
     const handleLine = (text: string): void => {
       line++;
+      if (text.length > maxLine) {
+        throw new ValidationError(
+          `${this.name}: line ${line} is longer than ${maxLine} characters: this is not a candle file`,
+        );
+      }
       const trimmed = text.trim();
       if (trimmed === '') return;
       if (!layout) {
@@ -122,7 +128,11 @@ export class CandleFileReader {
         if (mode === 'json') this.format = 'freqtrade';
       }
       if (mode === 'json') {
-        json.push(data, (element, index) => this.jsonRow(element, index));
+        try {
+          json.push(data, (element, index) => this.jsonRow(element, index));
+        } catch (error) {
+          throw this.named(error);
+        }
       } else {
         data = carry + data;
         let start = 0;
@@ -148,7 +158,11 @@ export class CandleFileReader {
       const rest = carry + decoder.decode();
       if (rest.trim() !== '') handleLine(rest);
     } else if (mode === 'json') {
-      json.end(this.name);
+      try {
+        json.end();
+      } catch (error) {
+        throw this.named(error);
+      }
     }
     this.flushDetection();
     if (this.builder.length > 0) yield this.takeBatch();
@@ -246,10 +260,18 @@ export class CandleFileReader {
   }
 
   private reject(line: number, reason: string): void {
-    const where = this.format === 'freqtrade' || this.format === 'hyperliquid' ? `entry ${line}` : `line ${line}`;
-    if (!this.options.skipBad) throw new ValidationError(`${this.name}: ${where}: ${reason}`);
+    const unit = this.format === 'freqtrade' || this.format === 'hyperliquid' ? 'entry' : 'line';
+    if (!this.options.skipBad) throw new ValidationError(`${this.name}: ${unit} ${line}: ${reason}`);
     this.skipped++;
-    this.options.onSkip?.(line, reason);
+    this.options.onSkip?.(line, reason, unit);
+  }
+
+  /** A scanner error, prefixed with the file name (row errors already carry it). */
+  private named(error: unknown): unknown {
+    if (error instanceof ValidationError && !error.message.startsWith(`${this.name}:`)) {
+      return new ValidationError(`${this.name}: ${error.message}`);
+    }
+    return error;
   }
 
   private takeBatch(): CandleColumns {

@@ -16,6 +16,8 @@ export class JsonArrayScanner {
   private escaped = false;
   private buffer = '';
   private count = 0;
+  /** Between entries: what the next non-blank character may be. */
+  private expect: 'entry-or-end' | 'comma-or-end' | 'entry' = 'entry-or-end';
   private readonly maxElement: number;
 
   constructor(maxElement: number) {
@@ -38,11 +40,18 @@ export class JsonArrayScanner {
         continue;
       }
       if (!this.inElement) {
-        if (isSpace(ch) || ch === 0x2c) continue;
-        if (ch === 0x5d) {
+        if (isSpace(ch)) continue;
+        if (this.expect === 'comma-or-end') {
+          if (ch === 0x2c) this.expect = 'entry';
+          else if (ch === 0x5d) this.ended = true;
+          else throw new ValidationError(`a comma is missing after entry ${this.count}`);
+          continue;
+        }
+        if (ch === 0x5d && this.expect === 'entry-or-end') {
           this.ended = true;
           continue;
         }
+        if (ch === 0x2c || ch === 0x5d) throw new ValidationError(`entry ${this.count + 1} is empty (a stray comma)`);
         this.inElement = true;
         this.container = ch === 0x5b || ch === 0x7b;
         this.depth = this.container ? 1 : 0;
@@ -76,6 +85,7 @@ export class JsonArrayScanner {
       } else if (ch === 0x2c && !this.container) {
         this.emit(this.buffer + text.slice(segment, i), onElement);
         segment = -1;
+        this.expect = 'entry';
       }
     }
     if (this.inElement && segment >= 0) {
@@ -87,14 +97,14 @@ export class JsonArrayScanner {
   }
 
   /** Checks that the array was closed. */
-  end(name: string): void {
-    if (!this.started || !this.ended)
-      throw new ValidationError(`${name}: the JSON array is not closed (truncated file?)`);
+  end(): void {
+    if (!this.started || !this.ended) throw new ValidationError('the JSON array is not closed (truncated file?)');
   }
 
   private emit(text: string, onElement: (element: unknown, index: number) => void): void {
     this.buffer = '';
     this.inElement = false;
+    this.expect = 'comma-or-end';
     this.count++;
     let value: unknown;
     try {

@@ -1,6 +1,6 @@
 import { CandleColumnsBuilder, lowerBound, type CandleColumns } from '../../engine/data/candle-columns.ts';
 import { resample } from '../../engine/data/resample.ts';
-import { bucketStart, nextBucketStart } from '../../engine/data/time-grid.ts';
+import { bucketStart, nextBucketStart, type WeekStart } from '../../engine/data/time-grid.ts';
 import type { Timeframe } from '../../shared/values/timeframe.ts';
 import type { HlCandle } from '../hyperliquid/hl-candle.ts';
 import type { SimClock } from './sim-clock.ts';
@@ -27,6 +27,8 @@ export interface SimMarketOptions {
   readonly historyLimit?: number;
   /** Most candles one snapshot response carries (Hyperliquid: 5000). */
   readonly maxPerResponse?: number;
+  /** Day weekly candles open on (see WeekStart; default Monday). */
+  readonly weekStart?: WeekStart;
 }
 
 interface Market {
@@ -101,18 +103,37 @@ export class SimMarket {
 
   private bars(coin: string, interval: Timeframe): CandleColumns {
     const minutes = this.minuteBars(coin);
-    return interval === '1m' ? minutes : resample(minutes, '1m', interval, { partial: 'keep' });
+    if (interval === '1m') return minutes;
+    return resample(minutes, '1m', interval, { partial: 'keep', weekStart: this.options.weekStart });
   }
 
-  /** 1-minute bars up to and including the one forming now. */
+  /**
+   * 1-minute bars up to and including the one forming now. The forming minute shows only
+   * the part elapsed: its close moves from the open towards its final close, its range and
+   * volume grow, as a live candle does.
+   */
   private minuteBars(coin: string): CandleColumns {
     const market = this.markets.get(coin);
     if (!market) throw new Error(`hl-sim lists no coin ${coin}`);
-    const current = bucketStart(this.options.clock.now(), '1m');
+    const now = this.options.clock.now();
+    const current = bucketStart(now, '1m');
     const built = market.minutes.view();
     const last = built.time[built.length - 1] as number;
     if (current > last) market.minutes.append(market.walk.next(last + MINUTE, (current - last) / MINUTE));
-    return market.minutes.view();
+    const final = market.minutes.view();
+    const fraction = (now - current) / MINUTE;
+    const copy = new CandleColumnsBuilder(final.length);
+    copy.append(final);
+    const bars = copy.view();
+    const i = bars.length - 1;
+    const o = bars.open[i] as number;
+    const c = bars.close[i] as number;
+    const close = o + (c - o) * fraction;
+    bars.close[i] = close;
+    bars.high[i] = Math.max(o, close) + ((bars.high[i] as number) - Math.max(o, c)) * fraction;
+    bars.low[i] = Math.min(o, close) - (Math.min(o, c) - (bars.low[i] as number)) * fraction;
+    bars.volume[i] = (bars.volume[i] as number) * fraction;
+    return bars;
   }
 
   private toHl(coin: string, interval: Timeframe, bars: CandleColumns, i: number): HlCandle {

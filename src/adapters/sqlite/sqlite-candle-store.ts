@@ -149,12 +149,16 @@ export class SqliteCandleStore implements SeriesRepository {
 
   /** Bars of a series in `range` (inclusive open times), ascending. */
   readCandles(seriesId: string, range: TimeRange = {}): CandleColumns {
-    const row = this.statements.findSeries.get(seriesId) as SeriesRow | undefined;
-    if (!row) return EMPTY_COLUMNS;
-    const from = range.from ?? Number.MIN_SAFE_INTEGER;
-    const to = range.to ?? Number.MAX_SAFE_INTEGER;
-    const all = this.decode(this.overlapping(row.id, from, to));
-    return sliceColumns(all, lowerBound(all, from), lowerBound(all, to + 1));
+    // One read transaction: the block list and the blocks come from the same snapshot even
+    // while another connection (a recorder, an import) rewrites blocks.
+    return this.transaction(() => {
+      const row = this.statements.findSeries.get(seriesId) as SeriesRow | undefined;
+      if (!row) return EMPTY_COLUMNS;
+      const from = range.from ?? Number.MIN_SAFE_INTEGER;
+      const to = range.to ?? Number.MAX_SAFE_INTEGER;
+      const all = this.decode(this.overlapping(row.id, from, to));
+      return sliceColumns(all, lowerBound(all, from), lowerBound(all, to + 1));
+    });
   }
 
   /**
@@ -162,11 +166,19 @@ export class SqliteCandleStore implements SeriesRepository {
    * exports of any size.
    */
   *iterate(seriesId: string): Generator<CandleColumns> {
-    const row = this.statements.findSeries.get(seriesId) as SeriesRow | undefined;
-    if (!row) throw new NotFoundError(`no cached series "${seriesId}"`);
-    // The block list is small (one row per 4096 bars); the bars are decoded one block at a time.
-    for (const block of this.overlapping(row.id, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
-      yield this.decode([block]);
+    // A read transaction held across the yields keeps one consistent snapshot (WAL lets other
+    // connections write meanwhile); it ends when the iteration ends, however it ends.
+    const own = !this.db.inTransaction;
+    if (own) this.db.exec('BEGIN');
+    try {
+      const row = this.statements.findSeries.get(seriesId) as SeriesRow | undefined;
+      if (!row) throw new NotFoundError(`no cached series "${seriesId}"`);
+      // The block list is small (one row per 4096 bars); bars are decoded one block at a time.
+      for (const block of this.overlapping(row.id, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
+        yield this.decode([block]);
+      }
+    } finally {
+      if (own && this.db.inTransaction) this.db.exec('COMMIT');
     }
   }
 

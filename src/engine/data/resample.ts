@@ -1,7 +1,7 @@
 import { ValidationError } from '../../shared/contract/errors.ts';
 import { TIMEFRAME_MS, type Timeframe } from '../../shared/values/timeframe.ts';
 import { allocateColumns, sliceColumns, type CandleColumns } from './candle-columns.ts';
-import { bucketStart, nextBucketStart } from './time-grid.ts';
+import { bucketStart, nextBucketStart, type WeekStart } from './time-grid.ts';
 
 const DAY = 86_400_000;
 
@@ -12,6 +12,8 @@ export interface ResampleOptions {
    * not match the venue's bar). `keep`: emit them too, e.g. for a bar still forming.
    */
   readonly partial?: 'drop' | 'keep';
+  /** Day weekly buckets start on (Monday by default; see {@link WeekStart}). */
+  readonly weekStart?: WeekStart;
 }
 
 /**
@@ -27,8 +29,8 @@ export function canResample(from: Timeframe, to: Timeframe): boolean {
 }
 
 /**
- * Aggregates bars of interval `from` into buckets of interval `to` on Hyperliquid's grid
- * (weeks from Monday 00:00 UTC, calendar months): open of the first bar, highest high,
+ * Aggregates bars of interval `from` into buckets of interval `to` (epoch-aligned intraday
+ * and daily buckets, weeks from Monday 00:00 UTC unless told otherwise, calendar months): open of the first bar, highest high,
  * lowest low, close of the last bar, summed volume. Missing bars inside a bucket are not
  * invented; the bucket aggregates the bars that exist, as a venue's own bar would. One pass,
  * O(n).
@@ -53,7 +55,7 @@ export function resample(
   for (let i = 0; i < n; i++) {
     const t = time[i] as number;
     if (!(t < bucketEnd)) {
-      const bucket = bucketStart(t, to);
+      const bucket = bucketStart(t, to, options.weekStart);
       bucketEnd = nextBucketStart(bucket, to);
       count++;
       out.time[count] = bucket;

@@ -8,6 +8,7 @@ import { CoinSchema } from '../../shared/contract/series.ts';
 import { parseOrThrow } from '../../shared/contract/validation.ts';
 import { TIMEFRAMES, TimeframeSchema, type Timeframe } from '../../shared/values/timeframe.ts';
 import { defaultDataDir } from '../app-paths.ts';
+import { parseTime } from '../../adapters/files/parse-cells.ts';
 
 /** Adds the `--data-dir` option every command that touches the store takes. */
 export function withDataDir(command: Command): Command {
@@ -38,13 +39,17 @@ export function parseCoin(value: string): string {
   return parseOrThrow(CoinSchema, value, '--coin');
 }
 
-/** A time option: ISO 8601 (UTC unless it has an offset) or unix milliseconds. */
+/**
+ * A time option, read like a time cell of a candle file: ISO 8601 (UTC unless it carries an
+ * offset) or a unix timestamp in seconds, milliseconds or microseconds (told apart by size).
+ */
 export function parseTimeOption(value: string, option: string): number {
-  const ms = /^\d+$/.test(value)
-    ? Number(value)
-    : Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) || !value.includes('T') ? value : `${value}Z`);
-  if (!Number.isFinite(ms))
-    throw new ValidationError(`${option}: "${value}" is not a date (use e.g. 2024-01-31 or 2024-01-31T12:00Z)`);
+  const ms = parseTime(value.trim());
+  if (Number.isNaN(ms)) {
+    throw new ValidationError(
+      `${option}: "${value}" is not a time (use e.g. 2024-01-31, 2024-01-31T12:00Z or unix seconds)`,
+    );
+  }
   return ms;
 }
 

@@ -28,7 +28,7 @@ describe('candle download from Hyperliquid (hl-sim)', () => {
       from,
       onProgress: (p) => progress.push(p.window),
     });
-    expect(result).toMatchObject({ windows: 12, requested: 12, skipped: 0, cached: 12_000 });
+    expect(result).toMatchObject({ windows: 12, requested: 12, skipped: 0, written: 12_000 });
     expect(progress).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const bars = env.store.readCandles(result.series!.seriesId);
     expect(bars.length).toBe(12_000);
@@ -70,7 +70,7 @@ describe('candle download from Hyperliquid (hl-sim)', () => {
 
     const before = env.sim.stats.infoRequests;
     const resumed = await env.downloader.download({ coin: 'BTC', interval: '1m', from });
-    expect(resumed).toMatchObject({ skipped: 5, requested: 7, cached: 7000 });
+    expect(resumed).toMatchObject({ skipped: 5, requested: 7, written: 7000 });
     expect(env.sim.stats.infoRequests - before).toBe(7);
     const bars = env.store.readCandles(resumed.series!.seriesId);
     expect(bars.length).toBe(12_000);
@@ -94,7 +94,7 @@ describe('candle download from Hyperliquid (hl-sim)', () => {
       windowBars: 500,
     });
     const result = await env.downloader.download({ coin: 'BTC', interval: '1m', from: LAST_CLOSED - 2999 * MIN });
-    expect(result.cached).toBe(3000);
+    expect(result.written).toBe(3000);
     expect(env.sim.stats.rateLimited).toBe(0);
     expect(env.retries).toEqual([]);
   });
@@ -108,7 +108,7 @@ describe('candle download from Hyperliquid (hl-sim)', () => {
       windowBars: 200,
     });
     const result = await env.downloader.download({ coin: 'BTC', interval: '1m', from: LAST_CLOSED - 999 * MIN });
-    expect(result.cached).toBe(1000);
+    expect(result.written).toBe(1000);
     expect(env.sim.stats.rateLimited).toBeGreaterThan(0);
     expect(env.retries.every((r) => r === 'rate limited (429)')).toBe(true);
   });

@@ -23,6 +23,8 @@ function newRecorder(env: SimEnvironment, recorded: [number, string][] = []): Ca
     store: env.store,
     subscribe: (coin, interval, handlers) => env.api.subscribeCandles(coin, interval, handlers),
     downloader: env.downloader,
+    // The venue's clock is moved by hand: no need to wait for it in real time.
+    confirmDelayMs: 5,
     onRecorded: (t, via) => recorded.push([t, via]),
   });
   recorders.push(recorder);
@@ -68,7 +70,7 @@ describe('live candle recorder', () => {
     expect(Array.from(bars.close.subarray(-3))).toEqual(venue.map((c) => Number(c.c)));
   });
 
-  it('misses nothing across a 30-second drop during which candles close', async () => {
+  it('misses nothing across a connection drop during which candles close', async () => {
     const env = await setup();
     await env.recorder.start();
     await minutes(env, 2);
@@ -78,22 +80,23 @@ describe('live candle recorder', () => {
     env.sim.setAcceptingConnections(false);
     env.sim.dropConnections();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    env.clock.advance(30_000);
     await minutes(env, 5);
+    // A moment of real time too, while reconnection attempts are refused.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     env.sim.setAcceptingConnections(true);
 
-    // The venue is now at CURRENT + 8 min + 30 s: minutes up to CURRENT + 7 min have closed.
+    // The venue is now at CURRENT + 7 min 30 s: minutes up to CURRENT + 6 min have closed.
     // Reconnect, resubscribe, and the REST gap fill brings the ones missed.
-    await waitFor(() => (env.recorder.last === CURRENT + 7 * MIN ? true : undefined), 10_000, 'gap fill');
+    await waitFor(() => (env.recorder.last === CURRENT + 6 * MIN ? true : undefined), 10_000, 'gap fill');
     await minutes(env, 1);
-    await waitFor(() => (env.recorder.last === CURRENT + 8 * MIN ? true : undefined), 5000, 'live again');
+    await waitFor(() => (env.recorder.last === CURRENT + 7 * MIN ? true : undefined), 5000, 'live again');
     await env.recorder.idle();
     const bars = cached(env)!;
     expect(findGaps(bars.time, '1m').missingBars).toBe(0);
     expect(env.recorded.some(([, via]) => via === 'gap-fill')).toBe(true);
     expect(env.sim.stats.wsConnections).toBeGreaterThanOrEqual(2);
     // Every cached minute equals the venue's candle, including those filled after the drop.
-    const venue = env.market.candles('BTC', '1m', bars.time[0]!, CURRENT + 8 * MIN);
+    const venue = env.market.candles('BTC', '1m', bars.time[0]!, CURRENT + 7 * MIN);
     expect(Array.from(bars.close)).toEqual(venue.map((c) => Number(c.c)));
   }, 30_000);
 

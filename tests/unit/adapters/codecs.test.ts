@@ -57,7 +57,7 @@ describe('JsonArrayScanner', () => {
       const out: unknown[] = [];
       const scanner = new JsonArrayScanner(1000);
       for (let i = 0; i < text.length; i += size) scanner.push(text.slice(i, i + size), (e) => out.push(e));
-      scanner.end('x');
+      scanner.end();
       expect(out).toEqual([[1, 'a]', 3], { t: 1, s: 'x"}' }, 5, 's,t', [[]]]);
     }
   });
@@ -65,9 +65,18 @@ describe('JsonArrayScanner', () => {
   it('refuses what is not one closed array', () => {
     expect(() => new JsonArrayScanner(100).push('{"a":1}', () => undefined)).toThrow('expected a JSON array');
     expect(() => new JsonArrayScanner(100).push('[1] [2]', () => undefined)).toThrow(/after the end/);
+    expect(() => new JsonArrayScanner(100).push('[[1][2]]', () => undefined)).toThrow(
+      'a comma is missing after entry 1',
+    );
+    expect(() => new JsonArrayScanner(100).push('[[1],,[2]]', () => undefined)).toThrow('entry 2 is empty');
+    expect(() => new JsonArrayScanner(100).push('[[1],]', () => undefined)).toThrow('entry 2 is empty');
+    expect(() => new JsonArrayScanner(100).push('[,[1]]', () => undefined)).toThrow('entry 1 is empty');
+    const empty = new JsonArrayScanner(100);
+    empty.push(' [ ] ', () => undefined);
+    empty.end();
     const open = new JsonArrayScanner(100);
     open.push('[[1,2]', () => undefined);
-    expect(() => open.end('f.json')).toThrow('f.json: the JSON array is not closed (truncated file?)');
+    expect(() => open.end()).toThrow('the JSON array is not closed (truncated file?)');
     expect(() => new JsonArrayScanner(10).push(`[[${'1,'.repeat(20)}`, () => undefined)).toThrow(/longer than 10/);
   });
 });

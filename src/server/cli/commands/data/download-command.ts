@@ -3,6 +3,7 @@ import { CandleDownloader } from '../../../../adapters/candle-cache/candle-downl
 import { HlMarketData } from '../../../../adapters/hyperliquid/hl-market-data.ts';
 import { SqliteCandleStore } from '../../../../adapters/sqlite/sqlite-candle-store.ts';
 import { isoTime, openStore, parseCoin, parseInterval, parseTimeOption, withDataDir } from '../../cli-options.ts';
+import { ValidationError } from '../../../../shared/contract/errors.ts';
 import type { CliIo } from '../../program.ts';
 import { resolveVenue, withVenue, type VenueOptions } from '../../venue-options.ts';
 
@@ -34,6 +35,9 @@ export function registerDataDownload(data: Command, io: CliIo): void {
       const interval = parseInterval(opts.interval);
       const from = opts.from === undefined ? undefined : parseTimeOption(opts.from, '--from');
       const to = opts.to === undefined ? undefined : parseTimeOption(opts.to, '--to');
+      if (from !== undefined && to !== undefined && from > to) {
+        throw new ValidationError(`--from (${isoTime(from)}) is after --to (${isoTime(to)})`);
+      }
       const venue = resolveVenue(opts);
       const db = openStore(opts.dataDir);
       const abort = new AbortController();
@@ -60,7 +64,7 @@ export function registerDataDownload(data: Command, io: CliIo): void {
           signal: abort.signal,
           onProgress: (p) =>
             io.err(
-              `window ${p.window}/${p.windows}: ${p.cached.toLocaleString()} bars cached, ${p.skipped} windows already cached\n`,
+              `window ${p.window}/${p.windows}: ${p.written.toLocaleString()} bars written, ${p.skipped} windows already cached\n`,
             ),
         });
         if (opts.json) {
@@ -71,7 +75,7 @@ export function registerDataDownload(data: Command, io: CliIo): void {
         io.out(
           s
             ? `${s.seriesId}: ${s.count.toLocaleString()} bars from ${isoTime(s.first)} to ${isoTime(s.last)} ` +
-                `(${result.cached.toLocaleString()} new, ${result.requested} requests)\n`
+                `(${result.written.toLocaleString()} written, ${result.requested} requests)\n`
             : 'the venue has no candles in that range\n',
         );
       } finally {

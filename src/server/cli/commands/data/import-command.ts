@@ -30,7 +30,7 @@ export function registerDataImport(data: Command, io: CliIo): void {
           interval,
           source: opts.source,
           skipBad: opts.skipBad,
-          onSkip: (line, reason) => io.err(`skipped line ${line}: ${reason}\n`),
+          onSkip: (line, reason, unit) => io.err(`skipped ${unit} ${line}: ${reason}\n`),
           onProgress: (p) =>
             progress('importing', p.totalBytes ? p.bytes / p.totalBytes : null, `${p.rows.toLocaleString()} bars`),
         });

@@ -1,4 +1,9 @@
-import { CandleColumnsBuilder, lowerBound, type CandleColumns } from '../../engine/data/candle-columns.ts';
+import {
+  CandleColumnsBuilder,
+  lowerBound,
+  sliceColumns,
+  type CandleColumns,
+} from '../../engine/data/candle-columns.ts';
 import { resample } from '../../engine/data/resample.ts';
 import { bucketStart, nextBucketStart, type WeekStart } from '../../engine/data/time-grid.ts';
 import type { Timeframe } from '../../shared/values/timeframe.ts';
@@ -104,7 +109,11 @@ export class SimMarket {
   private bars(coin: string, interval: Timeframe): CandleColumns {
     const minutes = this.minuteBars(coin);
     if (interval === '1m') return minutes;
-    return resample(minutes, '1m', interval, { partial: 'keep', weekStart: this.options.weekStart });
+    const bars = resample(minutes, '1m', interval, { partial: 'keep', weekStart: this.options.weekStart });
+    // The venue's history has no partial first bar; only the forming last one is partial.
+    return bars.length > 0 && (bars.time[0] as number) < (minutes.time[0] as number)
+      ? sliceColumns(bars, 1, bars.length)
+      : bars;
   }
 
   /**

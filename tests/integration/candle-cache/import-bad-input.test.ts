@@ -18,11 +18,28 @@ function file(name: string, text: string): string {
   return path;
 }
 
-/** A store that already holds a series the failed import must not touch. */
-function storeWithExisting() {
-  const db = openDatabase(join(tmp.dir, `store-${Math.random().toString(36).slice(2)}.db`));
+let stores = 0;
+
+/**
+ * A store that already holds 10 bars of the series the import merges into, with prices the
+ * import would replace: a failed import must leave them exactly as they were.
+ */
+async function storeWithExisting() {
+  const db = openDatabase(join(tmp.dir, `store-${stores++}.db`));
   const store = new SqliteCandleStore(db, Date.now);
-  return { db, store };
+  await importCandles(db, {
+    file: file(
+      `existing-${stores}.csv`,
+      [HEADER, ...GOOD_ROWS.slice(0, 10).map((r) => r.replace(',10,12,', ',10.5,12,'))].join('\n'),
+    ),
+    coin: 'BTC',
+    interval: '1m',
+  });
+  const before =
+    JSON.stringify(store.listSeries()) + JSON.stringify(Array.from(store.readCandles('import:BTC:1m').open));
+  const unchanged = () =>
+    JSON.stringify(store.listSeries()) + JSON.stringify(Array.from(store.readCandles('import:BTC:1m').open)) === before;
+  return { db, store, unchanged };
 }
 
 describe('import refuses bad files with a clear error and writes nothing', () => {
@@ -39,12 +56,12 @@ describe('import refuses bad files with a clear error and writes nothing', () =>
     ['wrong interval spacing', '1701200050,10,12,9,11,5'],
   ])('%s', async (name, badRow) => {
     const path = file(`${name.replaceAll(' ', '-')}.csv`, [HEADER, ...GOOD_ROWS, badRow].join('\n'));
-    const { db, store } = storeWithExisting();
+    const { db, unchanged } = await storeWithExisting();
     try {
       await expect(importCandles(db, { file: path, coin: 'BTC', interval: '1m' })).rejects.toThrow(
         new RegExp(`line ${GOOD_ROWS.length + 2}: `),
       );
-      expect(store.listSeries()).toEqual([]);
+      expect(unchanged()).toBe(true);
       expect(db.inTransaction).toBe(false);
     } finally {
       db.close();
@@ -52,19 +69,19 @@ describe('import refuses bad files with a clear error and writes nothing', () =>
   });
 
   it('an empty file', async () => {
-    const { db, store } = storeWithExisting();
+    const { db, unchanged } = await storeWithExisting();
     try {
       await expect(importCandles(db, { file: file('empty.csv', ''), coin: 'BTC', interval: '1m' })).rejects.toThrow(
         'empty.csv: the file is empty',
       );
-      expect(store.listSeries()).toEqual([]);
+      expect(unchanged()).toBe(true);
     } finally {
       db.close();
     }
   });
 
   it('a missing file', async () => {
-    const { db } = storeWithExisting();
+    const { db } = await storeWithExisting();
     try {
       await expect(importCandles(db, { file: join(tmp.dir, 'nope.csv'), coin: 'BTC', interval: '1m' })).rejects.toThrow(
         'nope.csv: the file does not exist',
@@ -81,7 +98,7 @@ describe('import refuses bad files with a clear error and writes nothing', () =>
     writeSync(fd, [HEADER, ...GOOD_ROWS.slice(0, 1000), ''].join('\n'));
     ftruncateSync(fd, 2 * 1024 ** 3);
     closeSync(fd);
-    const { db, store } = storeWithExisting();
+    const { db, unchanged } = await storeWithExisting();
     const rssBefore = process.memoryUsage().rss;
     const started = Date.now();
     try {
@@ -90,7 +107,7 @@ describe('import refuses bad files with a clear error and writes nothing', () =>
       );
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 * 1024 ** 2);
-      expect(store.listSeries()).toEqual([]);
+      expect(unchanged()).toBe(true);
     } finally {
       db.close();
     }
@@ -99,7 +116,8 @@ describe('import refuses bad files with a clear error and writes nothing', () =>
 
 describe('import merges into what is cached', () => {
   it('replaces overlapping bars and keeps the rest; --skip-bad imports the good rows', async () => {
-    const { db, store } = storeWithExisting();
+    const db = openDatabase(join(tmp.dir, 'merge.db'));
+    const store = new SqliteCandleStore(db, Date.now);
     try {
       await importCandles(db, {
         file: file('a.csv', [HEADER, ...GOOD_ROWS.slice(0, 100)].join('\n')),

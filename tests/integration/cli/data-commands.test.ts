@@ -127,6 +127,41 @@ describe('hyperdesk data (CLI)', () => {
     expect((await cli('data', 'download', '--coin', 'BTC', '--interval', '1h', '--data-dir', dataDir)).err).toContain(
       'choose the venue: --network mainnet, --network testnet, or --api-url URL',
     );
+    const backwards = await cli(
+      'data',
+      'download',
+      '--coin',
+      'BTC',
+      '--interval',
+      '1h',
+      '--api-url',
+      'http://127.0.0.1:9',
+      '--from',
+      '2024-02-01',
+      '--to',
+      '1704067200',
+      '--data-dir',
+      dataDir,
+    );
+    expect(backwards.err.trim()).toBe('hyperdesk: --from (2024-02-01T00:00:00Z) is after --to (2024-01-01T00:00:00Z)');
+    expect(
+      (
+        await cli(
+          'data',
+          'download',
+          '--coin',
+          'BTC',
+          '--interval',
+          '1h',
+          '--network',
+          'mainnet',
+          '--from',
+          'soon',
+          '--data-dir',
+          dataDir,
+        )
+      ).err,
+    ).toContain('--from: "soon" is not a time');
   });
 });
 

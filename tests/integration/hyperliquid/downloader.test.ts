@@ -113,6 +113,23 @@ describe('candle download from Hyperliquid (hl-sim)', () => {
     expect(env.retries.every((r) => r === 'rate limited (429)')).toBe(true);
   });
 
+  it.each([
+    ['1w', 'monday'],
+    ['1w', 'thursday'],
+    ['3d', 'monday'],
+    ['1M', 'monday'],
+    ['4h', 'monday'],
+  ] as const)('downloads %s candles (weeks from %s) with no start given, without gaps', async (interval, weekStart) => {
+    const env = await setup({ market: { historyMinutes: 400 * 1440, weekStart } });
+    const result = await env.downloader.download({ coin: 'BTC', interval });
+    expect(result.series?.count).toBeGreaterThan(10);
+    const bars = env.store.readCandles(result.series!.seriesId);
+    // The newest bar the venue has closed, nothing still forming.
+    const venue = env.market.candles('BTC', interval, 0, SIM_START);
+    expect(bars.time[bars.length - 1]).toBe(venue.at(-2)!.t);
+    expect(findGaps(bars.time, interval).missingBars).toBe(0);
+  });
+
   it('refuses an unknown market with a clear error', async () => {
     const env = await setup({ market: { historyMinutes: 10 } });
     await expect(

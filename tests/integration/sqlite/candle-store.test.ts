@@ -141,3 +141,31 @@ function fiveMinute(): CandleColumns {
   for (let i = 0; i < 3; i++) b.push(i * 5 * MIN, 1, 2, 0.5, 1, 1);
   return b.view();
 }
+
+describe('SqliteCandleStore across connections', () => {
+  it('reads a consistent snapshot while another connection rewrites the blocks', async () => {
+    const { tempDir } = await import('../../helpers/paths.ts');
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const file = `${tmp.dir}/shared.db`;
+    const writerDb = openDatabase(file);
+    const readerDb = openDatabase(file);
+    cleanups.push(
+      () => writerDb.close(),
+      () => readerDb.close(),
+    );
+    const writer = new SqliteCandleStore(writerDb, Date.now);
+    const reader = new SqliteCandleStore(readerDb, Date.now);
+    writer.upsert(META, bars(0, 3 * BLOCK_SIZE + 10));
+    // An export iterating block by block while a recorder keeps appending bar by bar.
+    const seen: number[] = [];
+    let appended = 3 * BLOCK_SIZE + 10;
+    for (const block of reader.iterate(ID)) {
+      seen.push(block.length);
+      writer.upsert(META, bars(appended, appended + 1));
+      appended++;
+    }
+    expect(seen).toEqual([BLOCK_SIZE, BLOCK_SIZE, BLOCK_SIZE, 10]);
+    expect(reader.readCandles(ID).length).toBe(appended);
+  });
+});

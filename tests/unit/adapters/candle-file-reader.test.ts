@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CandleFileReader } from '../../../src/adapters/files/candle-file-reader.ts';
 import { readText, times } from '../../helpers/candle-text.ts';
 
 const HEADER = 'time,open,high,low,close,volume';
@@ -127,5 +128,79 @@ describe('CandleFileReader: --skip-bad', () => {
 
   it('still refuses a file where nothing is good', async () => {
     await expect(readText(csv('junk', 'more junk'), { skipBad: true })).rejects.toThrow(/every row was bad/);
+  });
+});
+
+describe('CandleFileReader: edge cases', () => {
+  it('refuses impossible dates instead of rolling them over, and sub-millisecond ISO fractions', async () => {
+    const iso = (t: string) => ['time,open,high,low,close,volume', `${t},10,12,9,11,5`].join('\n');
+    await expect(readText(iso('2024-02-30'))).rejects.toThrow(/line 2: time is not a valid timestamp/);
+    await expect(readText(iso('2024-01-31T24:00Z'))).rejects.toThrow(/line 2: time is not a valid timestamp/);
+    await expect(readText(iso('2024-01-31T12:00:00.0001Z'))).rejects.toThrow(/time is not a valid timestamp/);
+    expect((await readText(iso('2024-02-29'))).columns.time[0]).toBe(Date.UTC(2024, 1, 29));
+  });
+
+  it('refuses a long line even when it sits inside one chunk', async () => {
+    const text = `${HEADER}\n${row(T0)}\n${'1'.repeat(70_000)}\n${row(T0 + 60)}\n`;
+    await expect(readText(text, { maxLineLength: 65_536 }, 1 << 20)).rejects.toThrow(/line 3 is longer than 65536/);
+  });
+
+  it('decodes bytes split anywhere: a BOM or a multibyte character across chunks', async () => {
+    const text = `\uFEFF"Zeit (€)";"Öffnung";"high";"low";"close";"volume"\n${T0};10;12;9;11;5\n`;
+    const bytes = Buffer.from(text, 'utf8');
+    for (const size of [1, 2, 3, 5]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      // The header names nothing this reader knows as open: it must say so clearly.
+      await expect(new CandleFileReader({ stream: chunks }, { name: 'f.csv' }).readAll()).rejects.toThrow(
+        /line 1: the header has no time, open column/,
+      );
+    }
+    const good = Buffer.from(`\uFEFFtime;open;high;low;close;volume\n${T0};10,5;12;9;11;5\n`, 'utf8');
+    const chunks = Array.from({ length: good.length }, (_, i) => good.subarray(i, i + 1));
+    const columns = await new CandleFileReader({ stream: chunks }, { name: 'f.csv' }).readAll();
+    expect(columns.open[0]).toBe(10.5);
+  });
+
+  it('reads semicolon files without a header whose numbers use decimal commas', async () => {
+    const { columns, reader } = await readText(`${T0};10,5;12,25;9,5;11,75;5,5\n${T0 + 60};11;12;10;11;6\n`);
+    expect(reader.format).toBe('headerless');
+    expect(Array.from(columns.high)).toEqual([12.25, 12]);
+  });
+
+  it('reports skipped JSON rows by entry number', async () => {
+    const skipped: string[] = [];
+    const ms = T0 * 1000;
+    await readText(`[[${ms},10,12,9,11,5],[${ms + 60_000},10,9,12,11,5]]`, {
+      skipBad: true,
+      onSkip: (n, _reason, unit) => skipped.push(`${unit} ${n}`),
+    });
+    expect(skipped).toEqual(['entry 2']);
+  });
+
+  it('keeps monthly bars to one labelling: month starts, or month ends', async () => {
+    const monthly = (...days: string[]) => [HEADER, ...days.map((d) => `${d},10,12,9,11,5`)].join('\n');
+    expect((await readText(monthly('2024-01-01', '2024-02-01', '2024-04-01'), { interval: '1M' })).columns.length).toBe(
+      3,
+    );
+    expect((await readText(monthly('2024-01-31', '2024-02-29', '2024-03-31'), { interval: '1M' })).columns.length).toBe(
+      3,
+    );
+    await expect(readText(monthly('2024-01-01', '2024-02-15'), { interval: '1M' })).rejects.toThrow(
+      /line 3: .* not on the 1M grid/,
+    );
+    await expect(readText(monthly('2024-01-31', '2024-03-01'), { interval: '1M' })).rejects.toThrow(
+      /line 3: .* not on the 1M grid/,
+    );
+  });
+
+  it('accepts weekly bars on any weekday, spaced by whole weeks', async () => {
+    const weekly = (...days: string[]) => [HEADER, ...days.map((d) => `${d},10,12,9,11,5`)].join('\n');
+    // Thursdays (epoch-aligned) and Mondays both read; a 6-day step does not.
+    expect((await readText(weekly('2025-10-23', '2025-10-30'), { interval: '1w' })).columns.length).toBe(2);
+    expect((await readText(weekly('2025-10-20', '2025-10-27'), { interval: '1w' })).columns.length).toBe(2);
+    await expect(readText(weekly('2025-10-20', '2025-10-26'), { interval: '1w' })).rejects.toThrow(
+      /not on the 1w grid/,
+    );
   });
 });

@@ -40,6 +40,15 @@ describe('resample', () => {
     expect(columnsToCandles(month)).toEqual([{ time: feb, open: 1, high: 30, low: 0.5, close: 29.5, volume: 29 }]);
   });
 
+  it('builds Thursday weeks on request (epoch-aligned, as Hyperliquid 1w candles)', () => {
+    const thursday = Date.UTC(2025, 9, 30);
+    const week = resample(bars(Array.from({ length: 7 }, (_, i) => thursday + i * D)), '1d', '1w', {
+      weekStart: 'thursday',
+    });
+    expect(Array.from(week.time)).toEqual([thursday]);
+    expect(resample(bars(Array.from({ length: 7 }, (_, i) => thursday + i * D)), '1d', '1w').length).toBe(0);
+  });
+
   it('refuses intervals that do not tile', () => {
     expect(canResample('1m', '5m')).toBe(true);
     expect(canResample('3m', '5m')).toBe(false);

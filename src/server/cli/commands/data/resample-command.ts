@@ -16,17 +16,33 @@ export function registerDataResample(data: Command, io: CliIo): void {
     .requiredOption('--out <file>', 'output CSV (written atomically)')
     .option('--from <interval>', 'interval of the input (detected when not given)')
     .option('--keep-partial', 'keep a first or last bucket the input only partly covers', false)
-    .action(async (file: string, opts: { to: string; out: string; from?: string; keepPartial: boolean }) => {
-      const to = parseInterval(opts.to, '--to');
-      const reader = new CandleFileReader(file, {
-        interval: opts.from === undefined ? undefined : parseInterval(opts.from, '--from'),
-      });
-      const bars = await reader.readAll();
-      if (!reader.interval) throw new ValidationError(`${basename(file)}: cannot tell its interval; pass --from`);
-      const out = resample(bars, reader.interval, to, { partial: opts.keepPartial ? 'keep' : 'drop' });
-      const count = await writeCsvFile(opts.out, [out]);
-      io.out(
-        `wrote ${count.toLocaleString()} ${to} bars (from ${bars.length.toLocaleString()} ${reader.interval} bars) to ${basename(opts.out)}\n`,
-      );
-    });
+    .option(
+      '--week-start <day>',
+      'monday (calendar weeks) or thursday (epoch-aligned, as Hyperliquid 1w candles)',
+      'monday',
+    )
+    .action(
+      async (
+        file: string,
+        opts: { to: string; out: string; from?: string; keepPartial: boolean; weekStart: string },
+      ) => {
+        if (opts.weekStart !== 'monday' && opts.weekStart !== 'thursday') {
+          throw new ValidationError(`--week-start: "${opts.weekStart}" is not monday or thursday`);
+        }
+        const to = parseInterval(opts.to, '--to');
+        const reader = new CandleFileReader(file, {
+          interval: opts.from === undefined ? undefined : parseInterval(opts.from, '--from'),
+        });
+        const bars = await reader.readAll();
+        if (!reader.interval) throw new ValidationError(`${basename(file)}: cannot tell its interval; pass --from`);
+        const out = resample(bars, reader.interval, to, {
+          partial: opts.keepPartial ? 'keep' : 'drop',
+          weekStart: opts.weekStart,
+        });
+        const count = await writeCsvFile(opts.out, [out]);
+        io.out(
+          `wrote ${count.toLocaleString()} ${to} bars (from ${bars.length.toLocaleString()} ${reader.interval} bars) to ${basename(opts.out)}\n`,
+        );
+      },
+    );
 }

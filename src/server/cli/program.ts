@@ -2,19 +2,23 @@ import { Command, CommanderError } from 'commander';
 import { HyperdeskError } from '../../shared/contract/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerData } from './commands/data-command.ts';
+import { registerDetect } from './commands/detect-command.ts';
 import { registerHlSim } from './commands/hl-sim-command.ts';
 import { registerServe } from './commands/serve-command.ts';
 
 /** Where a command writes; tests capture it. */
 export interface CliIo {
-  readonly out: (text: string) => void;
+  /** Writes to standard output; false means "buffer full", see `drain`. */
+  readonly out: (text: string) => boolean | void;
   readonly err: (text: string) => void;
+  /** Resolves when standard output can take more (large outputs wait for it). */
+  readonly drain?: () => Promise<void>;
 }
 
 /** A subcommand module: adds itself to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerServe, registerData, registerHlSim];
+const COMMANDS: readonly RegisterCommand[] = [registerServe, registerData, registerDetect, registerHlSim];
 
 /** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */
 export function buildProgram(io: CliIo): Command {

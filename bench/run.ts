@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow, Timing } from './stats.ts';
 import { contractSuite } from './suites/contract.ts';
+import { detectionSuite } from './suites/detection.ts';
 import { marketDataSuite } from './suites/market-data.ts';
 
 const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   contract: contractSuite,
   'market-data': marketDataSuite,
+  detection: detectionSuite,
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -7,7 +7,12 @@ import { ROOT } from '../../helpers/paths.ts';
 async function cli(...args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await runCli(args, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => (err += t),
+  });
   return { code, out, err };
 }
 

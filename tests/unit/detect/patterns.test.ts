@@ -47,6 +47,10 @@ describe('candle patterns (hand-made fixtures)', () => {
     expect(has([...WARM, [100, 102, 98, 101], [100.5, 101.5, 99, 101]], 'inside-bar', '-')).toBe(true);
     expect(has([...WARM, [100, 102, 98, 101], [100.5, 102, 98, 101]], 'inside-bar', '-')).toBe(false);
     expect(has([...WARM, [100, 101, 99, 100.5], [100.5, 102, 98, 99]], 'outside-bar', '-')).toBe(true);
+    // Beyond on one side only is neither.
+    expect(lastBarPatterns([...WARM, [100, 101, 99, 100.5], [100.5, 102, 99.5, 101]])).not.toEqual(
+      expect.arrayContaining(['outside-bar:-']),
+    );
   });
 
   it('LE candle: takes the previous low, closes above the previous high (and the mirror)', () => {

@@ -99,6 +99,21 @@ describe('market structure (hand-made fixtures)', () => {
     );
   });
 
+  it('calls a wick beyond a swing that closes back a sweep, not a break of structure', () => {
+    // Swing high at 105.2; a bar wicks to 106 but closes at 104.9.
+    const bars: Ohlc[] = [...walk(path([100, 105, 101])), [101, 101.5, 100.9, 101.4], [101.4, 106, 101.3, 104.9]];
+    const events = detect(bars, { only: ['structure'] });
+    expect(kinds(events, 'bos')).toEqual([]);
+    expect(kinds(events, 'sweep')).toEqual([expect.objectContaining({ side: 'highs', level: 105.2, target: 'swing' })]);
+  });
+
+  it('forms no range when the band is too tall for the ATR', () => {
+    const inside = path([102, 106, 102, 106, 102, 106, 102, 105]);
+    const bars = walk([...path([100, 107, 101]), ...inside]);
+    const events = detect(bars, { only: ['structure'], config: { structure: { rangeMaxAtr: 1 } } });
+    expect(kinds(events, 'range')).toEqual([]);
+  });
+
   it('does not call a clean break a sweep', () => {
     const bars: Ohlc[] = [...walk(path([100, 105, 101, 105, 101])), [101, 106, 100.8, 105.9]];
     const events = detect(bars, { only: ['structure'], config: { structure: { equalAtr: 0.2 } } });

@@ -49,9 +49,9 @@ export class ConfluenceScorer {
     const { structure, patterns } = this.ltf;
     const bias = this.htf ?? this.ltf;
     const bits = d === 'bull' ? patterns.bull : patterns.bear;
-    const trigger = bits === 0 ? null : (TRIGGER_PATTERNS.find((p) => (bits & PATTERN_BIT[p]) !== 0) ?? null);
     const c = bar.close;
     const zone = this.c.extremeZone;
+    const context = this.c.contextBars;
 
     const trend = bias.structure.trend;
     const trendValue = trend === (d === 'bull' ? 'up' : 'down') ? 1 : trend === 'neutral' ? 0.5 : 0;
@@ -67,14 +67,15 @@ export class ConfluenceScorer {
             : 0.2
           : 0.5;
 
-    const range = structure.range?.formed ? structure.range : null;
+    const range = structure.range;
     const atExtreme = range !== null && inZone(c, range, d, zone);
-    const sinceSweep = structure.lastSweepCount < 0 ? Number.POSITIVE_INFINITY : bar.count - structure.lastSweepCount;
-    const sweptAgainst =
-      sinceSweep <= this.c.contextBars && structure.lastSweepSide === (d === 'bull' ? 'lows' : 'highs');
-    const sinceBreak = structure.lastBreakCount < 0 ? Number.POSITIVE_INFINITY : bar.count - structure.lastBreakCount;
-    const brokeWith = sinceBreak <= this.c.contextBars && structure.lastBreakDirection === d;
-    const contextValue = sweptAgainst ? 1 : brokeWith ? 0.8 : 0;
+    // The sweep that favours this direction: of the lows for a long, of the highs for a short.
+    const sweep = d === 'bull' ? structure.sweepLows : structure.sweepHighs;
+    const sweptAgainst = sweep.count >= 0 && bar.count - sweep.count <= context;
+    const { lastBos, lastChoch } = structure;
+    const bosWith = lastBos.count >= 0 && bar.count - lastBos.count <= context && lastBos.direction === d;
+    const chochWith = lastChoch.count >= 0 && bar.count - lastChoch.count <= context && lastChoch.direction === d;
+    const contextValue = sweptAgainst ? 1 : bosWith || chochWith ? 0.8 : 0;
     const rejection = (bits & REJECTION_BITS) !== 0;
 
     let setup: SetupName | null = null;
@@ -82,33 +83,39 @@ export class ConfluenceScorer {
     if (structure.rangeBrokeThisBar === d) {
       setup = 'breakout';
       locationValue = 1;
-    } else if (rejection && sweptAgainst && range && structure.lastSweepTarget !== 'swing') {
-      // A false break of the range (or of equal highs/lows in it), rejected back inside.
-      setup = 'fakeout';
     } else if (
-      trigger &&
-      atExtreme &&
-      this.htf?.structure.range?.formed &&
-      inZone(c, this.htf.structure.range, d, zone)
+      rejection &&
+      sweptAgainst &&
+      range !== null &&
+      sweep.count >= range.formedAt &&
+      sweep.target !== 'swing' &&
+      inZone(sweep.level, range, d, zone)
     ) {
+      // A false break of this range's edge (or of equal highs/lows at it), rejected back inside.
+      setup = 'fakeout';
+    } else if (bits !== 0 && atExtreme && this.htf?.structure.range && inZone(c, this.htf.structure.range, d, zone)) {
       setup = 'onion';
-    } else if (rejection && trendValue === 1 && cycleValue >= 0.5 && brokeWith) {
-      // A rejection candle in the direction of the bias, just after a break of structure.
+    } else if (rejection && trendValue === 1 && cycleValue >= 0.5 && bosWith) {
       setup = 'trend-entry';
     }
     if (!setup) return;
 
+    const triggerValue = bits !== 0 ? 1 : 0;
+    const score = round(
+      trendValue * WEIGHTS['htf-trend'] +
+        cycleValue * WEIGHTS['htf-cycle'] +
+        triggerValue * WEIGHTS.trigger +
+        locationValue * WEIGHTS.location +
+        contextValue * WEIGHTS.context,
+    );
+    if (score < this.c.minScore) return;
     const factors: ScoreFactor[] = [
       { name: 'htf-trend', value: trendValue, weight: WEIGHTS['htf-trend'] },
       { name: 'htf-cycle', value: cycleValue, weight: WEIGHTS['htf-cycle'] },
-      { name: 'trigger', value: trigger ? 1 : 0, weight: WEIGHTS.trigger },
+      { name: 'trigger', value: triggerValue, weight: WEIGHTS.trigger },
       { name: 'location', value: locationValue, weight: WEIGHTS.location },
       { name: 'context', value: contextValue, weight: WEIGHTS.context },
     ];
-    let score = 0;
-    for (const f of factors) score += f.value * f.weight;
-    score = round(score);
-    if (score < this.c.minScore) return;
     this.emit({
       time: bar.eventTime,
       tf: this.ltf.tf,
@@ -117,10 +124,17 @@ export class ConfluenceScorer {
       direction: d,
       score,
       factors,
-      trigger: trigger as PatternName | null,
+      trigger: strongestTrigger(bits),
       htf: this.htf?.tf ?? null,
     });
   }
+}
+
+/** The strongest trigger pattern among `bits`, or null. */
+function strongestTrigger(bits: number): PatternName | null {
+  if (bits === 0) return null;
+  for (const pattern of TRIGGER_PATTERNS) if ((bits & PATTERN_BIT[pattern]) !== 0) return pattern;
+  return null;
 }
 
 /** True when `price` is in the outer `zone` of the range on the side a `d` trade starts from. */

@@ -7,9 +7,9 @@ import type { StructureDetector } from './structure-detector.ts';
 /**
  * The market cycle, drive → range → liquidity, per timeframe:
  *
- * - **liquidity** for `liquidityBars` bars after a sweep (stops were just run; the direction
- *   is the one the sweep favours: lows swept → bull);
- * - **drive** when the net move over `window` bars is at least `driveAtr` ATRs and made
+ * - **liquidity** on the bar of a sweep and the `liquidityBars − 1` bars after it (stops were
+ *   just run; the direction is the one the sweep favours: lows swept → bull);
+ * - **drive** when the net move over the last `window` bar-to-bar moves is at least `driveAtr` ATRs and made
  *   efficiently (net move / path length ≥ `driveEfficiency`);
  * - **range** otherwise (inside a formed range, or moving without efficiency).
  *
@@ -60,10 +60,13 @@ export class CycleClassifier {
     let phase: CyclePhase;
     let direction: Direction | null;
     let confidence: number;
-    const sinceSweep = structure.lastSweepCount < 0 ? Number.POSITIVE_INFINITY : bar.count - structure.lastSweepCount;
+    // The most recent sweep on either side; both on the same bar leave no direction.
+    const { sweepHighs, sweepLows } = structure;
+    const lastSweep = Math.max(sweepHighs.count, sweepLows.count);
+    const sinceSweep = lastSweep < 0 ? Number.POSITIVE_INFINITY : bar.count - lastSweep;
     if (sinceSweep < this.c.liquidityBars) {
       phase = 'liquidity';
-      direction = structure.lastSweepSide === 'lows' ? 'bull' : 'bear';
+      direction = sweepHighs.count === sweepLows.count ? null : sweepLows.count > sweepHighs.count ? 'bull' : 'bear';
       confidence = 1 - sinceSweep / this.c.liquidityBars;
     } else if (Math.abs(net) >= this.c.driveAtr * bar.atr && efficiency >= this.c.driveEfficiency) {
       phase = 'drive';
@@ -72,7 +75,7 @@ export class CycleClassifier {
     } else {
       phase = 'range';
       direction = null;
-      confidence = structure.range?.formed ? 1 : 1 - efficiency;
+      confidence = structure.range ? 1 : 1 - efficiency;
     }
     this.confidence = round(confidence);
     if (phase !== this.phase || direction !== this.direction) {

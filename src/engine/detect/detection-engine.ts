@@ -23,12 +23,30 @@ export interface DetectionEngineOptions {
   readonly only?: readonly DetectorFamily[];
   readonly config?: DetectionConfigInput;
   readonly onEvent: (event: DetectionEvent) => void;
+  /** Told about every bar each timeframe processes (higher ones as they complete), in order. */
+  readonly onBar?: (bar: ProcessedBar) => void;
+}
+
+/** A bar as a timeframe's detectors saw it; `eventTime` is the base bar that completed it. */
+export interface ProcessedBar {
+  readonly tf: Timeframe;
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly eventTime: number;
 }
 
 /** A higher timeframe bar being built from base bars. */
 class Aggregate {
   readonly pipeline: TimeframePipeline;
+  private readonly onBar: ((bar: ProcessedBar) => void) | undefined;
   start = Number.NaN;
+  /** The first bucket of the data when it starts after the bucket's open: dropped, as a partial bar. */
+  partial = false;
+  seen = false;
   end = Number.NaN;
   open = 0;
   high = 0;
@@ -36,15 +54,21 @@ class Aggregate {
   close = 0;
   volume = 0;
 
-  constructor(pipeline: TimeframePipeline) {
+  constructor(pipeline: TimeframePipeline, onBar: ((bar: ProcessedBar) => void) | undefined) {
     this.pipeline = pipeline;
+    this.onBar = onBar;
   }
 
   /** Closes the bar being built, if any, as known at the close of base bar `eventTime`. */
   flush(eventTime: number): void {
     if (Number.isNaN(this.start)) return;
-    this.pipeline.update(this.start, this.open, this.high, this.low, this.close, this.volume, eventTime);
+    if (!this.partial) {
+      const { start, open, high, low, close, volume } = this;
+      this.onBar?.({ tf: this.pipeline.tf, time: start, open, high, low, close, volume, eventTime });
+      this.pipeline.update(start, open, high, low, close, volume, eventTime);
+    }
     this.start = Number.NaN;
+    this.partial = false;
   }
 }
 
@@ -61,6 +85,7 @@ export class DetectionEngine {
   private readonly direct: TimeframePipeline | null;
   private readonly aggregates: Aggregate[];
   private lastTime = Number.NEGATIVE_INFINITY;
+  private readonly onBar: ((bar: ProcessedBar) => void) | undefined;
 
   constructor(options: DetectionEngineOptions) {
     const config: DetectionConfig = parseOrThrow(DetectionConfigSchema, options.config ?? {}, 'detection config');
@@ -89,7 +114,8 @@ export class DetectionEngine {
     this.aggregates = pipelines
       .filter((p) => p.tf !== options.base)
       .reverse()
-      .map((p) => new Aggregate(p));
+      .map((p) => new Aggregate(p, options.onBar));
+    this.onBar = options.onBar;
   }
 
   /** Feeds the next closed base bar. Times must increase. */
@@ -103,6 +129,10 @@ export class DetectionEngine {
       if (Number.isNaN(agg.start)) {
         agg.start = bucketStart(time, tf);
         agg.end = nextBucketStart(agg.start, tf);
+        // Only the data's first bucket can be cut by where the data starts; later ones that
+        // start late are missing bars inside the data and aggregate what exists.
+        agg.partial = !agg.seen && time > agg.start;
+        agg.seen = true;
         agg.open = open;
         agg.high = high;
         agg.low = low;
@@ -116,6 +146,9 @@ export class DetectionEngine {
       }
       if (closes >= agg.end) agg.flush(time);
     }
-    this.direct?.update(time, open, high, low, close, volume, time);
+    if (this.direct) {
+      this.onBar?.({ tf: this.base, time, open, high, low, close, volume, eventTime: time });
+      this.direct.update(time, open, high, low, close, volume, time);
+    }
   }
 }

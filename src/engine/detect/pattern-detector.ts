@@ -60,8 +60,9 @@ export class PatternDetector {
     this.p = config.patterns;
     this.tf = tf;
     this.emit = emit;
-    this.highs = new Float64Array(this.p.extremeLookback);
-    this.lows = new Float64Array(this.p.extremeLookback);
+    // The bars before this one that share the lookback window with it.
+    this.highs = new Float64Array(Math.max(1, this.p.extremeLookback - 1));
+    this.lows = new Float64Array(Math.max(1, this.p.extremeLookback - 1));
   }
 
   update(bar: BarState): void {
@@ -78,7 +79,7 @@ export class PatternDetector {
 
     // The lookback ring holds the bars before this one.
     const n = this.highs.length;
-    const filled = bar.count - 1 >= n;
+    const filled = this.p.extremeLookback <= 1 || bar.count - 1 >= n;
     let lowest = Number.POSITIVE_INFINITY;
     let highest = Number.NEGATIVE_INFINITY;
     if (filled) {

@@ -27,12 +27,28 @@ export interface ActiveRange {
   readonly high: number;
   readonly low: number;
   readonly start: number;
+  /** Bar count at which it formed. */
+  readonly formedAt: number;
   touchesHigh: number;
   touchesLow: number;
-  formed: boolean;
+}
+
+/** The last sweep on one side: bar count (-1 before any), level and what was swept. */
+export interface SweepRecord {
+  count: number;
+  level: number;
+  target: 'pool' | 'swing' | 'range';
+}
+
+/** The last break of one kind: bar count (-1 before any) and direction. */
+export interface BreakRecord {
+  count: number;
+  direction: Direction;
 }
 
 const MAX_POOLS = 16;
+/** Unbroken swing levels kept per side for breaks; older ones are forgotten. */
+const MAX_LEVELS = 8;
 
 /**
  * Market structure, one bar at a time: swings (fractal or zig-zag), their HH/HL/LH/LL labels,
@@ -45,17 +61,12 @@ export class StructureDetector {
   lastHigh: Swing | null = null;
   lastLow: Swing | null = null;
   range: ActiveRange | null = null;
-  /** Bar count at the last sweep, and its side; -1 before any. */
-  lastSweepCount = -1;
-  lastSweepSide: 'highs' | 'lows' = 'lows';
-  lastSweepTarget: 'pool' | 'swing' | 'range' = 'swing';
-  /** Bar count at the last BOS/CHoCH, and its direction; -1 before any. */
-  lastBreakCount = -1;
-  lastBreakDirection: Direction = 'bull';
+  readonly sweepHighs: SweepRecord = { count: -1, level: Number.NaN, target: 'swing' };
+  readonly sweepLows: SweepRecord = { count: -1, level: Number.NaN, target: 'swing' };
+  readonly lastBos: BreakRecord = { count: -1, direction: 'bull' };
+  readonly lastChoch: BreakRecord = { count: -1, direction: 'bull' };
   /** Set on the bar a range broke: its direction. */
   rangeBrokeThisBar: Direction | null = null;
-  /** The range that broke on this bar (its edges), for setups that trade the break. */
-  brokenRange: ActiveRange | null = null;
 
   private readonly s: DetectionConfig['structure'];
   private readonly tf: Timeframe;
@@ -64,7 +75,10 @@ export class StructureDetector {
   private readonly found: FoundSwing[] = [];
   private readonly recentHighs: Swing[] = [];
   private readonly recentLows: Swing[] = [];
-  private pools: Pool[] = [];
+  /** Swing levels not yet closed through, newest last. */
+  private readonly unbrokenHighs: Swing[] = [];
+  private readonly unbrokenLows: Swing[] = [];
+  private readonly pools: Pool[] = [];
   /** The candidate range band and the run of closes inside it. */
   private bandHigh = Number.NaN;
   private bandLow = Number.NaN;
@@ -82,7 +96,6 @@ export class StructureDetector {
 
   update(bar: BarState): void {
     this.rangeBrokeThisBar = null;
-    this.brokenRange = null;
     this.sweeps(bar);
     this.breaks(bar);
     this.ranges(bar);
@@ -97,26 +110,23 @@ export class StructureDetector {
     const range = this.range;
     let highs = false;
     let lows = false;
-    if (range?.formed) {
+    if (range) {
       if (h > range.high && c <= range.high) highs = this.sweep(bar, 'highs', range.high, 'range');
       if (l < range.low && c >= range.low) lows = this.sweep(bar, 'lows', range.low, 'range');
     }
-    if (this.pools.length > 0) {
-      const kept: Pool[] = [];
-      for (const pool of this.pools) {
-        const beyond = pool.side === 'highs' ? h > pool.level : l < pool.level;
-        if (!beyond) {
-          kept.push(pool);
-          continue;
-        }
-        const closedBack = pool.side === 'highs' ? c <= pool.level : c >= pool.level;
-        if (closedBack) {
-          if (pool.side === 'highs' && !highs) highs = this.sweep(bar, 'highs', pool.level, 'pool');
-          if (pool.side === 'lows' && !lows) lows = this.sweep(bar, 'lows', pool.level, 'pool');
-        }
+    // Pools traded through are consumed (swept if the bar closed back, taken if not).
+    let kept = 0;
+    for (let i = 0; i < this.pools.length; i++) {
+      const pool = this.pools[i] as Pool;
+      const isHighs = pool.side === 'highs';
+      if (isHighs ? h <= pool.level : l >= pool.level) {
+        this.pools[kept++] = pool;
+        continue;
       }
-      this.pools = kept;
+      if (isHighs && !highs && c <= pool.level) highs = this.sweep(bar, 'highs', pool.level, 'pool');
+      if (!isHighs && !lows && c >= pool.level) lows = this.sweep(bar, 'lows', pool.level, 'pool');
     }
+    this.pools.length = kept;
     const lastHigh = this.lastHigh;
     if (lastHigh && !lastHigh.broken && !lastHigh.swept && h > lastHigh.price && c <= lastHigh.price) {
       lastHigh.swept = true;
@@ -129,36 +139,58 @@ export class StructureDetector {
     }
   }
 
-  private sweep(bar: BarState, side: 'highs' | 'lows', level: number, target: 'pool' | 'swing' | 'range'): boolean {
-    this.lastSweepCount = bar.count;
-    this.lastSweepSide = side;
-    this.lastSweepTarget = target;
+  private sweep(bar: BarState, side: 'highs' | 'lows', level: number, target: SweepRecord['target']): boolean {
+    const record = side === 'highs' ? this.sweepHighs : this.sweepLows;
+    record.count = bar.count;
+    record.level = level;
+    record.target = target;
     this.emit({ time: bar.eventTime, tf: this.tf, kind: 'sweep', side, level, target });
     return true;
   }
 
-  /** A close beyond the last swing: with the trend a BOS, against it a CHoCH. */
+  /**
+   * A close beyond unbroken swing levels: with the trend a BOS, against it a CHoCH. Every
+   * level closed through is spent; one event names the furthest of them.
+   */
   private breaks(bar: BarState): void {
     const c = bar.close;
-    const high = this.lastHigh;
-    if (high && !high.broken && c > high.price) {
-      high.broken = true;
-      this.breakEvent(bar, this.trend === 'down' ? 'choch' : 'bos', 'bull', high);
+    const high = this.breakThrough(this.unbrokenHighs, c, 1);
+    if (high) this.breakEvent(bar, this.trend === 'down' ? 'choch' : 'bos', 'bull', high);
+    const low = this.breakThrough(this.unbrokenLows, c, -1);
+    if (low) this.breakEvent(bar, this.trend === 'up' ? 'choch' : 'bos', 'bear', low);
+  }
+
+  /** Spends the levels `close` is beyond (`sign` +1: above highs, −1: below lows); returns the furthest. */
+  private breakThrough(levels: Swing[], close: number, sign: 1 | -1): Swing | null {
+    let broken: Swing | null = null;
+    let kept = 0;
+    for (let i = 0; i < levels.length; i++) {
+      const swing = levels[i] as Swing;
+      if (sign * (close - swing.price) > 0) {
+        swing.broken = true;
+        if (!broken || sign * (swing.price - broken.price) > 0) broken = swing;
+      } else {
+        levels[kept++] = swing;
+      }
     }
-    const low = this.lastLow;
-    if (low && !low.broken && c < low.price) {
-      low.broken = true;
-      this.breakEvent(bar, this.trend === 'up' ? 'choch' : 'bos', 'bear', low);
-    }
+    levels.length = kept;
+    return broken;
   }
 
   private breakEvent(bar: BarState, kind: 'bos' | 'choch', direction: Direction, swing: Swing): void {
-    this.lastBreakCount = bar.count;
-    this.lastBreakDirection = direction;
+    const record = kind === 'bos' ? this.lastBos : this.lastChoch;
+    record.count = bar.count;
+    record.direction = direction;
     this.emit({ time: bar.eventTime, tf: this.tf, kind, direction, level: swing.price, swingTime: swing.time });
+    // A change of character turns the trend at once; later breaks that way are BOS.
+    if (kind === 'choch') this.setTrend(direction === 'bull' ? 'up' : 'down', bar);
   }
 
-  /** Tracks the band between the last swing high and low; enough closes inside make a range. */
+  /**
+   * Ranges: the band spanned by the swings — it takes the last swing high and low, and widens
+   * when a swing forms outside it (swings inside keep it) — becomes a range once enough closes
+   * stay inside it. A close outside breaks the range.
+   */
   private ranges(bar: BarState): void {
     const { high: h, low: l, close: c } = bar;
     const range = this.range;
@@ -166,11 +198,8 @@ export class StructureDetector {
       const height = range.high - range.low;
       if (c > range.high || c < range.low) {
         const direction: Direction = c > range.high ? 'bull' : 'bear';
-        if (range.formed) {
-          this.rangeBrokeThisBar = direction;
-          this.brokenRange = range;
-          this.rangeEvent(bar, 'broken', range, direction);
-        }
+        this.rangeBrokeThisBar = direction;
+        this.rangeEvent(bar, 'broken', range, direction);
         this.range = null;
         this.insideRun = 0;
         return;
@@ -199,9 +228,9 @@ export class StructureDetector {
         high: top,
         low: bottom,
         start: this.runStart,
+        formedAt: bar.count,
         touchesHigh: this.runTouchesHigh,
         touchesLow: this.runTouchesLow,
-        formed: true,
       };
       this.range = formed;
       this.rangeEvent(bar, 'formed', formed, null);
@@ -232,18 +261,14 @@ export class StructureDetector {
   private addSwing(found: FoundSwing, bar: BarState): void {
     const isHigh = found.side === 'high';
     const previous = isHigh ? this.lastHigh : this.lastLow;
-    const label: SwingLabel = previous
-      ? isHigh
-        ? found.price > previous.price
-          ? 'HH'
-          : 'LH'
-        : found.price < previous.price
-          ? 'LL'
-          : 'HL'
-      : isHigh
-        ? 'H'
-        : 'L';
+    let label: SwingLabel;
+    if (!previous) label = isHigh ? 'H' : 'L';
+    else if (isHigh) label = found.price > previous.price ? 'HH' : 'LH';
+    else label = found.price < previous.price ? 'LL' : 'HL';
     const swing: Swing = { price: found.price, time: found.time, label, broken: false, swept: false };
+    const unbroken = isHigh ? this.unbrokenHighs : this.unbrokenLows;
+    unbroken.push(swing);
+    if (unbroken.length > MAX_LEVELS) unbroken.shift();
     if (isHigh) this.lastHigh = swing;
     else this.lastLow = swing;
     this.emit({
@@ -257,7 +282,6 @@ export class StructureDetector {
     });
     this.equalLevels(swing, isHigh ? this.recentHighs : this.recentLows, isHigh ? 'highs' : 'lows', bar);
     this.updateTrend(bar);
-    // The band for ranges follows the swings unless a range is already in force.
     if (!this.range && this.lastHigh && this.lastLow && this.lastHigh.price > this.lastLow.price) {
       const inside = found.price <= this.bandHigh && found.price >= this.bandLow;
       if (!inside) {
@@ -297,10 +321,12 @@ export class StructureDetector {
   private updateTrend(bar: BarState): void {
     const h = this.lastHigh?.label;
     const l = this.lastLow?.label;
-    const next: TrendState = h === 'HH' && l === 'HL' ? 'up' : h === 'LH' && l === 'LL' ? 'down' : this.trend;
-    if (next !== this.trend) {
-      this.emit({ time: bar.eventTime, tf: this.tf, kind: 'trend', state: next, previous: this.trend });
-      this.trend = next;
-    }
+    this.setTrend(h === 'HH' && l === 'HL' ? 'up' : h === 'LH' && l === 'LL' ? 'down' : this.trend, bar);
+  }
+
+  private setTrend(next: TrendState, bar: BarState): void {
+    if (next === this.trend) return;
+    this.emit({ time: bar.eventTime, tf: this.tf, kind: 'trend', state: next, previous: this.trend });
+    this.trend = next;
   }
 }

@@ -59,62 +59,102 @@ export class FractalSwings implements SwingFinder {
 }
 
 /**
- * Zig-zag swings: the extreme since the last swing becomes a swing once price has come back
- * from it by `k` ATRs. O(1) per bar; confirmed when the reversal completes.
+ * One leg of a zig-zag: the extreme in its direction (`sign` +1 for highs, −1 for lows), the
+ * opposite extreme reached after it, and the extreme in the leg's direction reached after
+ * that (which seeds the next leg's counter-move when this one reverses).
+ */
+class Leg {
+  readonly sign: 1 | -1;
+  extreme: number;
+  extremeTime: number;
+  counter: number;
+  counterTime: number;
+  recovery: number;
+  recoveryTime: number;
+
+  constructor(sign: 1 | -1, extreme: number, extremeTime: number, counter: number, counterTime: number) {
+    this.sign = sign;
+    this.extreme = extreme;
+    this.extremeTime = extremeTime;
+    this.counter = counter;
+    this.counterTime = counterTime;
+    this.recovery = counter;
+    this.recoveryTime = counterTime;
+  }
+
+  update(high: number, low: number, time: number): void {
+    const with_ = this.sign > 0 ? high : low;
+    const against = this.sign > 0 ? low : high;
+    // Within one bar the order of high and low is unknown, so a bar that sets an extreme does
+    // not also count as the move away from it (nor one that sets a counter extreme as the
+    // recovery from it): those start with the next bar.
+    if (this.sign * (with_ - this.extreme) > 0) {
+      this.extreme = with_;
+      this.extremeTime = time;
+      this.counter = with_;
+      this.counterTime = time;
+      this.recovery = with_;
+      this.recoveryTime = time;
+    } else if (this.sign * (this.counter - against) > 0) {
+      this.counter = against;
+      this.counterTime = time;
+      this.recovery = against;
+      this.recoveryTime = time;
+    } else if (this.sign * (with_ - this.recovery) > 0) {
+      this.recovery = with_;
+      this.recoveryTime = time;
+    }
+  }
+
+  /** How far price has come back from the extreme. */
+  get reversal(): number {
+    return this.sign * (this.extreme - this.counter);
+  }
+
+  /** The leg that starts when this one reverses: from the counter extreme, against the recovery. */
+  next(): Leg {
+    return new Leg(this.sign > 0 ? -1 : 1, this.counter, this.counterTime, this.recovery, this.recoveryTime);
+  }
+}
+
+/**
+ * Zig-zag swings: the extreme of a leg becomes a swing once price has come back from it by
+ * `k` ATRs (and at least one bar later). O(1) per bar. Before the first swing both an up and
+ * a down leg are followed; the first to reverse decides.
  */
 export class ZigzagSwings implements SwingFinder {
   private readonly k: number;
-  private direction: 0 | 1 | -1 = 0;
-  private maxPrice = Number.NEGATIVE_INFINITY;
-  private maxTime = 0;
-  private minPrice = Number.POSITIVE_INFINITY;
-  private minTime = 0;
-  /** Lowest low since the running maximum was set (and the mirror), to start the next leg. */
-  private lowAfterMax = Number.POSITIVE_INFINITY;
-  private lowAfterMaxTime = 0;
-  private highAfterMin = Number.NEGATIVE_INFINITY;
-  private highAfterMinTime = 0;
+  private up: Leg | null = null;
+  private down: Leg | null = null;
+  private leg: Leg | null = null;
 
   constructor(k: number) {
     this.k = k;
   }
 
   update(bar: BarState, found: FoundSwing[]): void {
-    if (bar.high > this.maxPrice) {
-      this.maxPrice = bar.high;
-      this.maxTime = bar.time;
-      this.lowAfterMax = bar.low;
-      this.lowAfterMaxTime = bar.time;
-    } else if (bar.low < this.lowAfterMax) {
-      this.lowAfterMax = bar.low;
-      this.lowAfterMaxTime = bar.time;
-    }
-    if (bar.low < this.minPrice) {
-      this.minPrice = bar.low;
-      this.minTime = bar.time;
-      this.highAfterMin = bar.high;
-      this.highAfterMinTime = bar.time;
-    } else if (bar.high > this.highAfterMin) {
-      this.highAfterMin = bar.high;
-      this.highAfterMinTime = bar.time;
+    const { high, low, time } = bar;
+    if (!this.leg && !this.up) {
+      this.up = new Leg(1, high, time, high, time);
+      this.down = new Leg(-1, low, time, low, time);
+      return;
     }
     const threshold = this.k * bar.atr;
-    if (!(threshold > 0)) return;
-    if (this.direction >= 0 && this.maxPrice - this.lowAfterMax >= threshold && this.maxTime < bar.time) {
-      found.push({ side: 'high', price: this.maxPrice, time: this.maxTime });
-      this.direction = -1;
-      this.minPrice = this.lowAfterMax;
-      this.minTime = this.lowAfterMaxTime;
-      this.highAfterMin = Number.NEGATIVE_INFINITY;
-      this.maxPrice = Number.NEGATIVE_INFINITY;
-    } else if (this.direction <= 0 && this.highAfterMin - this.minPrice >= threshold && this.minTime < bar.time) {
-      found.push({ side: 'low', price: this.minPrice, time: this.minTime });
-      this.direction = 1;
-      this.maxPrice = this.highAfterMin;
-      this.maxTime = this.highAfterMinTime;
-      this.lowAfterMax = Number.POSITIVE_INFINITY;
-      this.minPrice = Number.POSITIVE_INFINITY;
+    if (this.leg) this.step(this.leg, high, low, time, threshold, found);
+    else if (!this.step(this.up as Leg, high, low, time, threshold, found)) {
+      this.step(this.down as Leg, high, low, time, threshold, found);
     }
+  }
+
+  /** Updates a leg; when it has reversed far enough, reports its swing and starts the next leg. */
+  private step(leg: Leg, high: number, low: number, time: number, threshold: number, found: FoundSwing[]): boolean {
+    leg.update(high, low, time);
+    if (!(threshold > 0 && leg.reversal >= threshold && leg.extremeTime < time)) return false;
+    found.push({ side: leg.sign > 0 ? 'high' : 'low', price: leg.extreme, time: leg.extremeTime });
+    this.leg = leg.next();
+    this.up = null;
+    this.down = null;
+    return true;
   }
 }
 

@@ -70,10 +70,12 @@ export class TimeframePipeline implements TimeframeView {
     bar.close = close;
     bar.volume = volume;
     bar.eventTime = eventTime;
-    bar.atr = this.atr.update(high, low, close);
+    // Thresholds use the ATR of the bars before this one: a bar never scales its own test.
+    bar.atr = this.atr.value;
     if (this.run.patterns) this.patterns.update(bar);
     if (this.run.structure) this.structure.update(bar);
     if (this.run.cycle) this.cycle.update(bar);
     this.confluence?.update(bar);
+    this.atr.update(high, low, close);
   }
 }

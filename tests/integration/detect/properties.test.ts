@@ -4,6 +4,7 @@ import { CandleFileReader } from '../../../src/adapters/files/candle-file-reader
 import type { CandleColumns } from '../../../src/engine/data/candle-columns.ts';
 import type { DetectionEvent } from '../../../src/engine/detect/detection-events.ts';
 import type { Timeframe } from '../../../src/shared/values/timeframe.ts';
+import { DetectionEngine, type ProcessedBar } from '../../../src/engine/detect/detection-engine.ts';
 import { detectColumns, detect, quiet } from '../../helpers/detect.ts';
 import { SAMPLES_DIR } from '../../helpers/paths.ts';
 import { HAS_SHARED_DATA, sharedData } from '../../helpers/shared-data.ts';
@@ -49,25 +50,6 @@ if (HAS_SHARED_DATA) {
   );
 }
 
-/** Every time an event refers to: none may be after the event's own time. */
-function referencedTimes(event: DetectionEvent): number[] {
-  switch (event.kind) {
-    case 'pattern':
-      return [event.bar];
-    case 'swing':
-      return [event.swingTime];
-    case 'bos':
-    case 'choch':
-      return [event.swingTime];
-    case 'range':
-      return [event.start];
-    case 'liquidity-pool':
-      return [...event.swingTimes];
-    default:
-      return [];
-  }
-}
-
 describe.each(DATASETS)('detection properties: $name', (dataset) => {
   it('is deterministic: two runs give byte-identical output', async () => {
     const bars = await dataset.load();
@@ -90,33 +72,59 @@ describe.each(DATASETS)('detection properties: $name', (dataset) => {
     }
   });
 
-  it('never refers to a bar after the one that confirmed the event', async () => {
+  it('says about each bar only what that bar shows (checked against the data, not the engine)', async () => {
     const bars = await dataset.load();
-    const events = detectColumns(bars, dataset);
-    const times = new Set(Array.from(bars.time.subarray(0, bars.length)));
+    const events: DetectionEvent[] = [];
+    const processed: ProcessedBar[] = [];
+    const engine = new DetectionEngine({ ...dataset, onEvent: (e) => events.push(e), onBar: (b) => processed.push(b) });
+    for (let i = 0; i < bars.length; i++) {
+      engine.push(bars.time[i]!, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!, bars.volume[i]!);
+    }
+    // The bar of each timeframe whose close made an event known, and every bar by open time.
+    const closing = new Map(processed.map((b) => [`${b.tf}@${b.eventTime}`, b]));
+    const byOpen = new Map(processed.map((b) => [`${b.tf}@${b.time}`, b]));
     let previous = Number.NEGATIVE_INFINITY;
-    for (const event of events) {
-      // Events come in time order, each at the close of a base bar of the data.
-      expect(event.time).toBeGreaterThanOrEqual(previous);
-      expect(times.has(event.time)).toBe(true);
-      previous = event.time;
-      for (const t of referencedTimes(event))
-        expect(t, `${event.kind} at ${event.time}`).toBeLessThanOrEqual(event.time);
+    for (const e of events) {
+      expect(e.time).toBeGreaterThanOrEqual(previous);
+      previous = e.time;
+      const bar = closing.get(`${e.tf}@${e.time}`);
+      expect(bar, `${e.kind} at ${e.time} is not at the close of a ${e.tf} bar`).toBeDefined();
+      if (!bar) continue;
+      switch (e.kind) {
+        case 'pattern':
+          expect(e.bar).toBe(bar.time);
+          break;
+        case 'swing': {
+          const swingBar = byOpen.get(`${e.tf}@${e.swingTime}`);
+          expect(e.swingTime).toBeLessThan(bar.time);
+          expect(e.price).toBe(e.side === 'high' ? swingBar?.high : swingBar?.low);
+          break;
+        }
+        case 'sweep':
+          if (e.side === 'highs') expect(bar.high > e.level && bar.close <= e.level).toBe(true);
+          else expect(bar.low < e.level && bar.close >= e.level).toBe(true);
+          break;
+        case 'bos':
+        case 'choch':
+          expect(e.direction === 'bull' ? bar.close > e.level : bar.close < e.level).toBe(true);
+          expect(e.swingTime).toBeLessThan(bar.time);
+          break;
+        case 'range':
+          expect(e.start).toBeLessThanOrEqual(bar.time);
+          if (e.status === 'broken') expect(bar.close > e.high || bar.close < e.low).toBe(true);
+          else expect(bar.close).toBeGreaterThanOrEqual(e.low);
+          break;
+        case 'liquidity-pool':
+          for (const t of e.swingTimes) expect(t).toBeLessThan(bar.time);
+          break;
+        default:
+          break;
+      }
     }
   });
 });
 
-describe('multi-timeframe timing', () => {
-  it('processes a higher-timeframe bar at the close of its last base bar, not before', () => {
-    // 8 hourly bars make two 4h bars; the 4h patterns carry the 4h bar and the base bar that closed it.
-    const events = detect([...quiet(7), [100, 100.1, 99.9, 100]], { timeframes: ['1h', '4h'], only: ['patterns'] });
-    const fourHour = events.filter((e) => e.tf === '4h' && e.kind === 'pattern');
-    for (const e of fourHour) {
-      if (e.kind !== 'pattern') continue;
-      expect(e.time).toBe(e.bar + 3 * 3_600_000);
-    }
-  });
-
+describe('engine options', () => {
   it('refuses timeframes that cannot be built from the base and explains why', () => {
     expect(() => detect(quiet(3), { timeframes: ['1h', '3m'] })).toThrow('timeframe 3m cannot be built from 1h bars');
     expect(() => detect(quiet(3), { config: { structure: { swingBars: 0 } } })).toThrow(/structure.swingBars/);

@@ -80,6 +80,44 @@ describe('confluence', () => {
     expect(setup.trigger).not.toBeNull();
   });
 
+  it('scores each factor as documented', () => {
+    const setup = detect(fakeoutScenario(), { config: { confluence: { minScore: 0 } } })
+      .filter((e): e is SetupEvent => e.kind === 'setup' && e.setup === 'fakeout')
+      .at(-1)!;
+    const value = (name: string) => setup.factors.find((f) => f.name === name)!.value;
+    // Weights are fixed: 0.3, 0.15, 0.2, 0.2, 0.15.
+    expect(setup.factors.map((f) => f.weight)).toEqual([0.3, 0.15, 0.2, 0.2, 0.15]);
+    expect([0, 0.5, 1]).toContain(value('htf-trend'));
+    expect([0, 0.2, 0.5, 0.8, 1]).toContain(value('htf-cycle'));
+    expect(value('trigger')).toBe(1);
+    // The rejection closed back in the lower quarter of the range.
+    expect(value('location')).toBe(1);
+  });
+
+  it('scores a break of structure in the trade direction as context 0.8, a sweep against it as 1', () => {
+    // Higher highs and lows, then a pullback with a bullish engulfing right after a BOS.
+    const bars: Ohlc[] = [];
+    const points = [100, 106, 102, 109, 105, 112, 108.5];
+    for (let i = 1; i < points.length; i++) {
+      const a = points[i - 1]!;
+      const b = points[i]!;
+      for (let k = 1; k <= 3; k++) {
+        const o = a + ((b - a) * (k - 1)) / 3;
+        const c = a + ((b - a) * k) / 3;
+        bars.push([o, Math.max(o, c) + 0.2, Math.min(o, c) - 0.2, c]);
+      }
+    }
+    bars.push([108.5, 108.7, 108, 108.2], [108.1, 110.2, 107.9, 110]);
+    const setups = detect([...quiet(20, 100), ...bars], { config: { confluence: { minScore: 0 } } }).filter(
+      (e): e is SetupEvent => e.kind === 'setup' && e.setup === 'trend-entry',
+    );
+    expect(setups.length).toBeGreaterThan(0);
+    const last = setups.at(-1)!;
+    expect(last.direction).toBe('bull');
+    expect(last.factors.find((f) => f.name === 'context')!.value).toBe(0.8);
+    expect(last.factors.find((f) => f.name === 'htf-trend')!.value).toBe(1);
+  });
+
   it('reports nothing below the minimum score', () => {
     const all = detect(fakeoutScenario(), { config: { confluence: { minScore: 0 } } }).filter(
       (e) => e.kind === 'setup',

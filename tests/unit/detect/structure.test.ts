@@ -53,10 +53,31 @@ describe('market structure (hand-made fixtures)', () => {
     // Closing above 105.2 after the HH/HL pair is a BOS (with the uptrend)...
     const bos = kinds(events, 'bos').find((e) => e.kind === 'bos' && e.direction === 'bull');
     expect(bos).toMatchObject({ level: 105.2 });
-    // ...and the fall through the last higher low (105.8, made on the dip to 106), against the
-    // uptrend, a CHoCH.
+    // ...the fall through the last higher low (105.8, made on the dip to 106), against the
+    // uptrend, a CHoCH that turns the trend down...
     const choch = kinds(events, 'choch');
     expect(choch).toEqual([expect.objectContaining({ direction: 'bear', level: 105.8 })]);
+    expect(trend.at(-1)).toBe('down');
+    // ...and the older lows it then closes through (102.8, 100.8), breaks with the new trend.
+    const bearBos = kinds(events, 'bos').filter((e) => e.kind === 'bos' && e.direction === 'bear');
+    expect(bearBos.map((e) => (e.kind === 'bos' ? e.level : 0))).toEqual([102.8, 100.8]);
+  });
+
+  it('zig-zag mode confirms a swing exactly when price has come back k ATRs from the extreme', () => {
+    // Quiet bars give an ATR of about 1; then a rise to 110.2 and a fall one point per bar.
+    const bars = [...quiet(20), ...walk(path([100, 110, 100]))];
+    const peak = bars.findIndex((b) => b[1] === 110.2);
+    const swingHigh = (k: number) =>
+      detect(bars, { only: ['structure'], config: { structure: { swingMode: 'zigzag', zigzagAtr: k } } }).find(
+        (e) => e.kind === 'swing' && e.side === 'high' && e.price === 110.2,
+      );
+    const soon = swingHigh(2)!;
+    const later = swingHigh(5)!;
+    expect(soon.kind === 'swing' && soon.swingTime).toBe(at(peak));
+    // A larger threshold waits for a deeper pullback: confirmed about 3 bars later.
+    expect(later.time - soon.time).toBeGreaterThanOrEqual(2 * 3_600_000);
+    expect(later.time - soon.time).toBeLessThanOrEqual(4 * 3_600_000);
+    expect(swingHigh(50)).toBeUndefined();
   });
 
   it('zig-zag mode confirms a swing once price has come back by k ATRs', () => {

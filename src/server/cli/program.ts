@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { HyperdeskError } from '../../shared/contract/errors.ts';
 import { VERSION } from '../version.ts';
+import { registerBacktest } from './commands/backtest-command.ts';
 import { registerData } from './commands/data-command.ts';
 import { registerDetect } from './commands/detect-command.ts';
 import { registerHlSim } from './commands/hl-sim-command.ts';
 import { registerServe } from './commands/serve-command.ts';
+import { registerSweep } from './commands/sweep-command.ts';
+import { registerWalkForward } from './commands/walkforward-command.ts';
 
 /** Where a command writes; tests capture it. */
 export interface CliIo {
@@ -18,7 +21,15 @@ export interface CliIo {
 /** A subcommand module: adds itself to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerServe, registerData, registerDetect, registerHlSim];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerServe,
+  registerData,
+  registerDetect,
+  registerBacktest,
+  registerSweep,
+  registerWalkForward,
+  registerHlSim,
+];
 
 /** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */
 export function buildProgram(io: CliIo): Command {

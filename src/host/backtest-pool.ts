@@ -1,0 +1,179 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import type { BacktestJob, BacktestJobResult } from '../engine/backtest/backtest-job.ts';
+import { BacktestJobSchema, runJob } from '../engine/backtest/backtest-job.ts';
+import type { RunJobs } from '../engine/backtest/sweep.ts';
+import { CANDLE_FIELDS, type CandleColumns } from '../engine/data/candle-columns.ts';
+import { fromWireError, TransportError, WireErrorSchema } from '../shared/contract/errors.ts';
+import type { Timeframe } from '../shared/values/timeframe.ts';
+
+/** Options for {@link BacktestPool}. */
+export interface BacktestPoolOptions {
+  readonly bars: CandleColumns;
+  readonly interval: Timeframe;
+  /** Worker threads (default: one per core). */
+  readonly workers?: number;
+  /** The worker entry (default: backtest-worker.ts beside this file). */
+  readonly workerUrl?: URL | string;
+}
+
+const WorkerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({
+    type: z.literal('result'),
+    result: z.object({ id: z.number().int(), stats: z.record(z.string(), z.unknown()) }),
+  }),
+  z.object({ type: z.literal('error'), id: z.number().int(), error: WireErrorSchema }),
+]);
+
+interface Slot {
+  readonly worker: Worker;
+  ready: Promise<void>;
+}
+
+/**
+ * Worker threads that run backtest jobs over one set of bars, every core busy. The bars are
+ * copied once into shared memory; workers start once and serve every run until `close()`.
+ * A job that fails fails its run with the job's error; a worker that dies fails the run and
+ * is replaced on the next one. Workers keep the process alive: close the pool when done.
+ */
+export class BacktestPool {
+  private readonly options: BacktestPoolOptions;
+  private readonly shared: Record<string, unknown>;
+  private slots: Slot[] = [];
+  private busy = false;
+
+  constructor(options: BacktestPoolOptions) {
+    this.options = options;
+    const { bars } = options;
+    const shared: Record<string, unknown> = { length: bars.length, interval: options.interval };
+    for (const field of CANDLE_FIELDS) {
+      const buffer = new SharedArrayBuffer(Math.max(8, bars.length * 8));
+      new Float64Array(buffer, 0, bars.length).set(bars[field]);
+      shared[field] = buffer;
+    }
+    this.shared = shared;
+  }
+
+  /** Number of worker threads used. */
+  get size(): number {
+    return Math.max(1, this.options.workers ?? availableParallelism());
+  }
+
+  /** Starts the workers now (otherwise the first run does). */
+  async start(): Promise<void> {
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  /** Runs `jobs` across the workers; results come back in job order. */
+  readonly run: RunJobs = async (jobs, onProgress) => {
+    if (this.busy) throw new Error('backtest-pool: one run at a time');
+    this.busy = true;
+    try {
+      await this.start();
+      return await this.dispatch(jobs, onProgress);
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const url = this.options.workerUrl ?? new URL('./backtest-worker.ts', import.meta.url);
+    const worker = new Worker(url, { workerData: this.shared });
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (raw: unknown) => {
+        if (WorkerMessageSchema.safeParse(raw).data?.type === 'ready') {
+          worker.off('message', onMessage);
+          resolve();
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new TransportError(`a backtest worker exited on start (code ${code})`)));
+    });
+    // A failed start is reported by the run that waits for it.
+    ready.catch(() => undefined);
+    return { worker, ready };
+  }
+
+  private dispatch(
+    jobs: readonly BacktestJob[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<BacktestJobResult[]> {
+    return new Promise((resolve, reject) => {
+      const results = new Array<BacktestJobResult | undefined>(jobs.length);
+      let next = 0;
+      let done = 0;
+      let failed = false;
+      const cleanups: (() => void)[] = [];
+      const finish = (error?: Error) => {
+        if (failed) return;
+        if (error) failed = true;
+        for (const cleanup of cleanups) cleanup();
+        if (error) reject(error);
+        else resolve(results as BacktestJobResult[]);
+      };
+      if (jobs.length === 0) {
+        finish();
+        return;
+      }
+      for (const slot of this.slots) {
+        const { worker } = slot;
+        const feed = () => {
+          if (next < jobs.length) worker.postMessage({ ...jobs[next++], id: next - 1 });
+        };
+        const onMessage = (raw: unknown) => {
+          const message = WorkerMessageSchema.safeParse(raw);
+          if (!message.success || message.data.type === 'ready') return;
+          if (message.data.type === 'error') {
+            finish(fromWireError(message.data.error));
+            return;
+          }
+          const result = message.data.result as unknown as BacktestJobResult;
+          results[result.id] = result;
+          done++;
+          onProgress?.(done, jobs.length);
+          if (done === jobs.length) finish();
+          else feed();
+        };
+        const onExit = (code: number) => {
+          this.slots = this.slots.filter((s) => s !== slot);
+          finish(new TransportError(`a backtest worker exited (code ${code}) during the run`));
+        };
+        const onError = (error: Error) => finish(new TransportError(`a backtest worker failed: ${error.message}`));
+        worker.on('message', onMessage);
+        worker.on('exit', onExit);
+        worker.on('error', onError);
+        cleanups.push(() => {
+          worker.off('message', onMessage);
+          worker.off('exit', onExit);
+          worker.off('error', onError);
+        });
+        feed();
+      }
+    });
+  }
+}
+
+/** Runs jobs one after another in this thread: for one core, small grids and tests. */
+export function runJobsInline(bars: CandleColumns, interval: Timeframe): RunJobs {
+  return async (jobs, onProgress) => {
+    const results: BacktestJobResult[] = [];
+    for (const job of jobs) {
+      results.push(runJob(bars, interval, BacktestJobSchema.parse(job)));
+      onProgress?.(results.length, jobs.length);
+      // Let timers and I/O run between jobs.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return results;
+  };
+}

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow, Timing } from './stats.ts';
+import { backtestSuite } from './suites/backtest.ts';
 import { contractSuite } from './suites/contract.ts';
 import { detectionSuite } from './suites/detection.ts';
 import { marketDataSuite } from './suites/market-data.ts';
@@ -18,6 +19,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   contract: contractSuite,
   'market-data': marketDataSuite,
   detection: detectionSuite,
+  backtest: backtestSuite,
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

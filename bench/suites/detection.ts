@@ -4,12 +4,9 @@
  * repeated to 1M bars (a synthetic walk when the shared data is absent), with the figure per
  * detector family; and the incremental indicators against trading-signals.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ATR, EMA, RSI } from 'trading-signals';
-import { CandleFileReader } from '../../src/adapters/files/candle-file-reader.ts';
-import { SyntheticMinutes } from '../../src/adapters/hl-sim/synthetic-minutes.ts';
-import { CandleColumnsBuilder, type CandleColumns } from '../../src/engine/data/candle-columns.ts';
+import type { CandleColumns } from '../../src/engine/data/candle-columns.ts';
+import { minuteBars } from '../bars.ts';
 import { DetectionEngine } from '../../src/engine/detect/detection-engine.ts';
 import type { DetectorFamily } from '../../src/engine/detect/detection-events.ts';
 import { Atr } from '../../src/engine/detect/indicators/atr.ts';
@@ -17,24 +14,10 @@ import { Ema } from '../../src/engine/detect/indicators/ema.ts';
 import { Rsi } from '../../src/engine/detect/indicators/rsi.ts';
 import { measure, type BenchRow } from '../stats.ts';
 
-const FTX = fileURLToPath(new URL('../../../shared/data/BTC-PERP_1m_ftx.csv', import.meta.url));
 const BARS = 1_000_000;
-const MIN = 60_000;
 
 async function millionBars(): Promise<{ bars: CandleColumns; origin: string }> {
-  const out = new CandleColumnsBuilder(BARS);
-  if (existsSync(FTX)) {
-    const src = await new CandleFileReader(FTX, { interval: '1m' }).readAll();
-    const span = src.length * MIN;
-    for (let copy = 0; out.length < BARS; copy++) {
-      for (let i = 0; i < src.length && out.length < BARS; i++) {
-        out.push(src.time[i]! + copy * span, src.open[i]!, src.high[i]!, src.low[i]!, src.close[i]!, src.volume[i]!);
-      }
-    }
-    return { bars: out.view(), origin: 'BTC-PERP_1m_ftx.csv repeated' };
-  }
-  out.append(new SyntheticMinutes(11, 40_000).next(1_600_000_000_000, BARS));
-  return { bars: out.view(), origin: 'synthetic walk (shared data absent)' };
+  return minuteBars(BARS);
 }
 
 function run(bars: CandleColumns, only?: DetectorFamily[]): number {

@@ -12,6 +12,15 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * Runs work later, in wall-clock time: what paces a replay. The engine never calls
+ * setTimeout itself, so tests drive time by hand.
+ */
+export interface Scheduler {
+  /** Runs `task` once after `delayMs`; the returned function cancels it. */
+  schedule(delayMs: number, task: () => void): () => void;
+}
+
 /** A dataset bundled with the app. */
 export interface SampleInfo {
   readonly name: string;

@@ -2,6 +2,8 @@ import { FileCandleSource } from '../adapters/files/file-candle-source.ts';
 import { openDatabase } from '../adapters/sqlite/open-database.ts';
 import { SqliteCandleStore } from '../adapters/sqlite/sqlite-candle-store.ts';
 import { SystemClock } from '../adapters/system-clock.ts';
+import { TimerScheduler } from '../adapters/timer-scheduler.ts';
+import { ReplayService } from '../engine/backtest/replay-service.ts';
 import { MarketData } from '../engine/data/market-data.ts';
 import { Kernel } from '../engine/kernel/kernel.ts';
 import type { EngineHostConfig } from './engine-host-config.ts';
@@ -14,7 +16,7 @@ export interface EngineInstance {
 }
 
 /**
- * Wires the kernel for a host: SQLite store, file candle source, system clock. The kernel is
+ * Wires the kernel for a host: SQLite store, file candle source, system clock, replays paced by timers. The kernel is
  * returned created, not started, so the caller can subscribe to its bus first.
  */
 export function createEngine(config: EngineHostConfig): EngineInstance {
@@ -22,12 +24,11 @@ export function createEngine(config: EngineHostConfig): EngineInstance {
   const db = openDatabase(config.dbPath);
   try {
     const kernel = new Kernel({ clock, mode: config.mode });
+    const store = new SqliteCandleStore(db, () => clock.now());
     kernel.register(
-      new MarketData(
-        new FileCandleSource({ samplesDir: config.samplesDir, dataRoots: config.dataRoots }),
-        new SqliteCandleStore(db, () => clock.now()),
-      ),
+      new MarketData(new FileCandleSource({ samplesDir: config.samplesDir, dataRoots: config.dataRoots }), store),
     );
+    kernel.register(new ReplayService(store, new TimerScheduler()));
     return {
       kernel,
       async close() {

@@ -3,7 +3,7 @@ import type { Timeframe } from '../../shared/values/timeframe.ts';
 import { sliceColumns, type CandleColumns } from '../data/candle-columns.ts';
 import { SizingSchema, formatSizing } from '../trading/sizing.ts';
 import type { StrategySpec } from '../strategy/strategy-registry.ts';
-import { VenueConfigSchema } from '../venue/venue-config.ts';
+import { VenueConfigSchema } from '../../shared/contract/venue-config.ts';
 import { runBacktest } from './backtest-session.ts';
 import type { BacktestStats } from './stats/backtest-stats.ts';
 

@@ -13,7 +13,7 @@ import type { Intent } from '../trading/intent.ts';
 import { IntentExecutor } from '../trading/intent-executor.ts';
 import { SimVenue } from '../venue/sim-venue.ts';
 import type { TradeLog } from '../venue/trade-log.ts';
-import { VenueConfigSchema, type VenueConfig, type VenueConfigInput } from '../venue/venue-config.ts';
+import { VenueConfigSchema, type VenueConfig, type VenueConfigInput } from '../../shared/contract/venue-config.ts';
 import { computeStats, type BacktestStats } from './stats/backtest-stats.ts';
 
 /** What to run and how. */

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../shared/contract/errors.ts';
 import type { StrategySpec } from '../strategy/strategy-registry.ts';
-import type { VenueConfigInput } from '../venue/venue-config.ts';
+import type { VenueConfigInput } from '../../shared/contract/venue-config.ts';
 import { jobFor, type BacktestJob, type BacktestJobResult, type PlainStats } from './backtest-job.ts';
 import { expandGrid, type ParamGrid } from './param-grid.ts';
 

@@ -5,7 +5,7 @@ import type { Timeframe } from '../../shared/values/timeframe.ts';
 import { sliceColumns, type CandleColumns } from '../data/candle-columns.ts';
 import type { StrategySpec } from '../strategy/strategy-registry.ts';
 import { TradeLog } from '../venue/trade-log.ts';
-import { VenueConfigSchema, type VenueConfigInput } from '../venue/venue-config.ts';
+import { VenueConfigSchema, type VenueConfigInput } from '../../shared/contract/venue-config.ts';
 import { jobFor, type PlainStats } from './backtest-job.ts';
 import { runBacktest, type BacktestResult } from './backtest-session.ts';
 import { expandGrid, type ParamGrid } from './param-grid.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../../shared/contract/errors.ts';
-import { describeIssues } from '../../shared/contract/validation.ts';
+import { describeIssues, parseOrThrow } from '../../shared/contract/validation.ts';
 import { parseSizing, SizingSchema, type Sizing } from '../trading/sizing.ts';
 import { CONFLUENCE } from './confluence-strategy.ts';
 import { EMA_CROSS, SMA_CROSS } from './ma-cross.ts';
@@ -71,5 +71,5 @@ export function resolveStrategy(id: string, params: Readonly<Record<string, unkn
 /** Builds a fresh instance of the strategy `spec` describes (each run needs its own state). */
 export function createStrategy(spec: StrategySpec, env: StrategyEnvironment): Strategy {
   const definition = findStrategy(spec.id);
-  return definition.create(definition.params.parse(spec.params), env);
+  return definition.create(parseOrThrow(definition.params, spec.params, `strategy ${spec.id}: params`), env);
 }

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { SessionEvent } from '../../shared/contract/session-events.ts';
 import type { Side } from '../../shared/values/side.ts';
 import type { SimVenue } from '../venue/sim-venue.ts';
-import type { VenueConfig } from '../venue/venue-config.ts';
+import type { VenueConfig } from '../../shared/contract/venue-config.ts';
 import type { Intent } from './intent.ts';
 import { powerOfTenPlaces } from '../venue/lots.ts';
 import { sizeEntry, type Sizing } from './sizing.ts';

@@ -1,9 +1,9 @@
 import { Decimal } from 'decimal.js';
-import type { FundingConfig } from './venue-config.ts';
+import type { FundingConfig } from '../../shared/contract/venue-config.ts';
 
 /** Funding is settled on the hour. */
 export const FUNDING_PERIOD_MS = 3_600_000;
-/** A series rate applies to the hour it is stamped within a minute of (venues stamp late). */
+/** A series rate applies to the hour it is stamped within a minute of (venues stamp a little late). */
 const STAMP_TOLERANCE_MS = 60_000;
 
 /**
@@ -31,8 +31,8 @@ export class FundingSchedule {
     const limit = hour + STAMP_TOLERANCE_MS;
     while (this.cursor + 1 < this.times.length && (this.times[this.cursor + 1] as number) <= limit) this.cursor++;
     if (this.cursor < 0) return null;
-    // A stale point (more than one period before this hour) means the series has a hole.
-    return hour - (this.times[this.cursor] as number) < FUNDING_PERIOD_MS + STAMP_TOLERANCE_MS
+    // The point must be this hour's: within a minute of it. Otherwise the series has a hole.
+    return Math.abs((this.times[this.cursor] as number) - hour) <= STAMP_TOLERANCE_MS
       ? (this.rates[this.cursor] as Decimal)
       : null;
   }

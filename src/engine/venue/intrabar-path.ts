@@ -1,4 +1,4 @@
-import type { IntrabarMode } from './venue-config.ts';
+import type { IntrabarMode } from '../../shared/contract/venue-config.ts';
 
 /**
  * The two extremes of a bar in the order price is assumed to visit them, after the open and

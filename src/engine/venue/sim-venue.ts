@@ -7,7 +7,7 @@ import { Account, compareSizes, type PricedFill } from './account.ts';
 import { FundingSchedule, FUNDING_PERIOD_MS, nextFundingHour } from './funding-schedule.ts';
 import { highFirst } from './intrabar-path.ts';
 import type { ExitReason } from './trade-record.ts';
-import type { VenueConfig } from './venue-config.ts';
+import type { VenueConfig } from '../../shared/contract/venue-config.ts';
 import { actionOf, isMarketOnTrigger, snapshotOf, type OrderRequest, type WorkingOrder } from './working-order.ts';
 
 /** What happened to a submitted order. */

@@ -8,7 +8,7 @@ import { readStrategyFile } from '../../adapters/files/strategy-file.ts';
 import { sliceColumns, type CandleColumns } from '../../engine/data/candle-columns.ts';
 import { resolveStrategy, type StrategySpec } from '../../engine/strategy/strategy-registry.ts';
 import { parseSizing, type Sizing } from '../../engine/trading/sizing.ts';
-import type { VenueConfigInput } from '../../engine/venue/venue-config.ts';
+import type { VenueConfigInput } from '../../shared/contract/venue-config.ts';
 import { ValidationError } from '../../shared/contract/errors.ts';
 import type { Timeframe } from '../../shared/values/timeframe.ts';
 import { parseInterval, parseTimeOption } from './cli-options.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TimeframeSchema } from '../values/timeframe.ts';
+import { ReplayCommands } from './replay.ts';
 import { CandleListSchema, CandleSourceSchema, CoinSchema, SeriesIdSchema, SeriesInfoSchema } from './series.ts';
 
 /** Lifecycle state of the engine kernel. */
@@ -70,6 +71,7 @@ export const Commands = {
       ),
     }),
   },
+  ...ReplayCommands,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /** Name of a command. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EngineModeSchema } from './commands.ts';
+import { ReplayStateSchema } from './replay.ts';
 import { SeriesInfoSchema } from './series.ts';
+import { SessionEvents } from './session-events.ts';
 
 /**
  * Every event the engine side pushes: name → payload schema. Events are past tense, carry
@@ -30,6 +32,9 @@ export const Events = {
   }),
   /** A candle series was loaded and can be queried. */
   CandlesLoaded: SeriesInfoSchema.extend({ at: z.number().int() }),
+  /** A replay moved, paused, played, finished or changed speed. */
+  ReplayStateChanged: ReplayStateSchema.extend({ at: z.number().int() }),
+  ...SessionEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of an event. */

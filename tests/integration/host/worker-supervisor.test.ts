@@ -50,7 +50,12 @@ describe('engine in a worker thread', () => {
   it('answers a command round trip with a validated response', async () => {
     const { client } = await startEngine();
     const status = await client.request('GetEngineStatus', {});
-    expect(status).toMatchObject({ protocol: 1, state: 'running', mode: 'research', components: ['market-data'] });
+    expect(status).toMatchObject({
+      protocol: 1,
+      state: 'running',
+      mode: 'research',
+      components: ['market-data', 'replay'],
+    });
   });
 
   it('loads candles, announces CandlesLoaded and serves chart queries', async () => {

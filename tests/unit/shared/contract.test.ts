@@ -14,8 +14,18 @@ import { TIMEFRAMES, TIMEFRAME_MS, TimeframeSchema } from '../../../src/shared/v
 
 describe('contract', () => {
   it('names commands imperatively and events in the past tense', () => {
-    expect(COMMAND_NAMES).toEqual(['GetEngineStatus', 'LoadCandles', 'QueryCandles', 'ListSeries', 'ListSamples']);
-    for (const name of Object.keys(Events)) expect(name).toMatch(/(ed|Loaded|Started|Failed)$/);
+    expect(COMMAND_NAMES).toEqual([
+      'GetEngineStatus',
+      'LoadCandles',
+      'QueryCandles',
+      'ListSeries',
+      'ListSamples',
+      'StartReplay',
+      'ControlReplay',
+      'GetReplayState',
+      'StopReplay',
+    ]);
+    for (const name of Object.keys(Events)) expect(name).toMatch(/(ed|Paid)$/);
     expect(isCommandName('LoadCandles')).toBe(true);
     expect(isCommandName('toString')).toBe(false);
     expect(isEventName('hasOwnProperty')).toBe(false);

@@ -36,9 +36,9 @@ export const FundingPointSchema = z.object({
 });
 
 /**
- * Hourly funding. Positive rates: longs pay shorts. `series` takes, for each hour, the
- * latest rate stamped at or before that hour plus one minute (venues stamp funding a few
- * seconds after the hour).
+ * Hourly funding. Positive rates: longs pay shorts. `series` takes, for each hour, the rate
+ * stamped within a minute of it (venues stamp funding a few seconds after the hour); an hour
+ * without one is charged nothing and counted in the run's notes.
  */
 export const FundingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),

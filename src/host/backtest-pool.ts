@@ -35,8 +35,10 @@ interface Slot {
 /**
  * Worker threads that run backtest jobs over one set of bars, every core busy. The bars are
  * copied once into shared memory; workers start once and serve every run until `close()`.
- * A job that fails fails its run with the job's error; a worker that dies fails the run and
- * is replaced on the next one. Workers keep the process alive: close the pool when done.
+ * A job that fails fails its run with the job's error; when a run fails, every worker is
+ * stopped (their jobs in flight belong to the failed run) and fresh ones serve the next run.
+ * A worker that dies, busy or idle, is replaced. Workers keep the process alive: close the
+ * pool when done.
  */
 export class BacktestPool {
   private readonly options: BacktestPoolOptions;
@@ -74,6 +76,9 @@ export class BacktestPool {
     try {
       await this.start();
       return await this.dispatch(jobs, onProgress);
+    } catch (error) {
+      await this.close();
+      throw error;
     } finally {
       this.busy = false;
     }
@@ -89,7 +94,14 @@ export class BacktestPool {
   private spawn(): Slot {
     const url = this.options.workerUrl ?? new URL('./backtest-worker.ts', import.meta.url);
     const worker = new Worker(url, { workerData: this.shared });
-    const ready = new Promise<void>((resolve, reject) => {
+    const slot: Slot = { worker, ready: Promise.resolve() };
+    // A worker that exits (crash, out of memory, terminate) leaves the pool; start() replaces it.
+    worker.once('exit', () => {
+      this.slots = this.slots.filter((s) => s !== slot);
+    });
+    // An 'error' is followed by 'exit'; the run watching the worker reports it.
+    worker.on('error', () => undefined);
+    slot.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (raw: unknown) => {
         if (WorkerMessageSchema.safeParse(raw).data?.type === 'ready') {
           worker.off('message', onMessage);
@@ -97,12 +109,11 @@ export class BacktestPool {
         }
       };
       worker.on('message', onMessage);
-      worker.once('error', reject);
       worker.once('exit', (code) => reject(new TransportError(`a backtest worker exited on start (code ${code})`)));
     });
     // A failed start is reported by the run that waits for it.
-    ready.catch(() => undefined);
-    return { worker, ready };
+    slot.ready.catch(() => undefined);
+    return slot;
   }
 
   private dispatch(
@@ -113,17 +124,21 @@ export class BacktestPool {
       const results = new Array<BacktestJobResult | undefined>(jobs.length);
       let next = 0;
       let done = 0;
-      let failed = false;
+      let settled = false;
       const cleanups: (() => void)[] = [];
       const finish = (error?: Error) => {
-        if (failed) return;
-        if (error) failed = true;
+        if (settled) return;
+        settled = true;
         for (const cleanup of cleanups) cleanup();
         if (error) reject(error);
         else resolve(results as BacktestJobResult[]);
       };
       if (jobs.length === 0) {
         finish();
+        return;
+      }
+      if (this.slots.length === 0) {
+        finish(new TransportError('every backtest worker exited before the run started'));
         return;
       }
       for (const slot of this.slots) {
@@ -145,18 +160,13 @@ export class BacktestPool {
           if (done === jobs.length) finish();
           else feed();
         };
-        const onExit = (code: number) => {
-          this.slots = this.slots.filter((s) => s !== slot);
+        const onExit = (code: number) =>
           finish(new TransportError(`a backtest worker exited (code ${code}) during the run`));
-        };
-        const onError = (error: Error) => finish(new TransportError(`a backtest worker failed: ${error.message}`));
         worker.on('message', onMessage);
         worker.on('exit', onExit);
-        worker.on('error', onError);
         cleanups.push(() => {
           worker.off('message', onMessage);
           worker.off('exit', onExit);
-          worker.off('error', onError);
         });
         feed();
       }

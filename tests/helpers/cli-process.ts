@@ -26,6 +26,13 @@ export function runHyperdesk(args: string[], env: NodeJS.ProcessEnv = {}): CliPr
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
+/** Runs `hyperdesk args…` to the end: exit code, standard output and standard error. */
+export async function hyperdesk(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const proc = runHyperdesk(args, { HYPERDESK_LOG_LEVEL: 'error' });
+  const code = await proc.exited;
+  return { code, out: proc.stdout(), err: proc.stderr() };
+}
+
 /** Starts `hyperdesk serve` on a free port and resolves with its URL once it listens. */
 export async function startServeProcess(dataDir: string): Promise<CliProcess & { url: string; stop(): Promise<void> }> {
   const proc = runHyperdesk(['serve', '--port', '0', '--data-dir', dataDir], { HYPERDESK_LOG_LEVEL: 'warn' });

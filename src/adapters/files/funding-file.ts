@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { ValidationError } from '../../shared/contract/errors.ts';
 import { parseOrThrow } from '../../shared/contract/validation.ts';
 import { DecimalStringSchema } from '../../shared/values/decimal-values.ts';
 import { parseTime } from './parse-cells.ts';
+import { parseJsonFile, readSmallFile } from './read-small-file.ts';
 
 /** Largest funding file read (several years of hourly rates fit in a few MB). */
 const MAX_BYTES = 64 << 20;
@@ -35,23 +35,10 @@ function point(time: string, rate: string, where: string): FundingPoint {
  */
 export async function readFundingFile(path: string): Promise<FundingPoint[]> {
   const name = basename(path);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ValidationError(
-      `funding file ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  if (text.length > MAX_BYTES) throw new ValidationError(`funding file ${name} is larger than 64 MB`);
+  const text = await readSmallFile(path, 'funding file', MAX_BYTES);
   const points: FundingPoint[] = [];
   if (text.trimStart().startsWith('[')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new ValidationError(`funding file ${name} is not valid JSON (${(error as Error).message})`);
-    }
+    const json = parseJsonFile(text, path, 'funding file');
     const rows = parseOrThrow(z.array(JsonPointSchema), json, `funding file ${name}`);
     rows.forEach((row, i) => {
       const rate = 'fundingRate' in row ? String(row.fundingRate) : String(row.rate);

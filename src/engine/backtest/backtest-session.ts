@@ -153,6 +153,7 @@ export class BacktestSession {
     bar.volume = bars.volume[i] as number;
     if (i < this.tradeStart) {
       // History: the strategy warms up; whatever it asks for is not acted on.
+      this.closeTime = this.intervalMs > 0 ? time + this.intervalMs : nextBucketStart(time, this.options.interval);
       this.strategy.onBar(bar, 0);
       this.index = i + 1;
       return true;
@@ -252,6 +253,9 @@ export class BacktestSession {
         },
       });
     }
+    // A decision at the last close has no bar left to trade in: in either fill mode it is
+    // not acted on (it would only be closed again at that same close).
+    if (this.index === this.bars.length - 1) return;
     if (this.fillAtClose) {
       this.venue.setTime(this.closeTime);
       this.executor.execute(intent, close, this.closeTime);

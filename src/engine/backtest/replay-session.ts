@@ -1,3 +1,4 @@
+import { ValidationError } from '../../shared/contract/errors.ts';
 import type { ReplayState } from '../../shared/contract/replay.ts';
 import type { SessionEvent } from '../../shared/contract/session-events.ts';
 import type { VenueConfigInput } from '../../shared/contract/venue-config.ts';
@@ -42,6 +43,7 @@ export class ReplaySession {
   private speed: number;
   private cancelTick: (() => void) | null = null;
   private silent = false;
+  private error: string | null = null;
 
   constructor(options: ReplaySessionOptions) {
     this.options = options;
@@ -61,10 +63,12 @@ export class ReplaySession {
       bars: this.session.length,
       time: cursor > 0 ? this.session.timeAt(cursor - 1) : null,
       speed: this.speed,
+      error: this.error,
     };
   }
 
   play(): ReplayState {
+    this.refuseIfFailed();
     if (this.status === 'paused') {
       this.status = 'playing';
       this.schedule();
@@ -82,13 +86,15 @@ export class ReplaySession {
 
   /** Processes the next `count` bars at once (pausing a playing replay first). */
   step(count: number): ReplayState {
+    this.refuseIfFailed();
     if (this.status === 'playing') this.pause();
-    this.advance(count);
+    this.guarded(() => this.advance(count));
     return this.changed();
   }
 
   /** Moves to the last bar opening at or before `time`, without sending the skipped bars' events. */
   seek(time: number): ReplayState {
+    this.refuseIfFailed();
     const wasPlaying = this.status === 'playing';
     this.stopTicking();
     let target = 0;
@@ -99,12 +105,16 @@ export class ReplaySession {
     }
     this.silent = true;
     try {
-      while (this.session.cursor < target) this.session.step();
+      this.guarded(() => {
+        while (this.session.cursor < target) this.session.step();
+      });
     } finally {
       this.silent = false;
     }
-    this.status = this.session.atEnd ? this.finish() : wasPlaying ? 'playing' : 'paused';
-    if (this.status === 'playing') this.schedule();
+    if (this.status !== 'failed') {
+      this.status = this.session.atEnd ? this.finish() : wasPlaying ? 'playing' : 'paused';
+      if (this.status === 'playing') this.schedule();
+    }
     return this.changed();
   }
 
@@ -148,7 +158,7 @@ export class ReplaySession {
     this.cancelTick = this.options.scheduler.schedule(delay, () => {
       this.cancelTick = null;
       if (this.status !== 'playing') return;
-      this.advance(bars);
+      this.guarded(() => this.advance(bars));
       if (this.status === 'playing') this.schedule();
       this.changed();
     });
@@ -172,6 +182,28 @@ export class ReplaySession {
     this.stopTicking();
     this.session.finish();
     return 'finished';
+  }
+
+  /**
+   * Runs `work`; an error (a broken session) fails the replay instead of escaping a timer
+   * and taking the host down. The error is in the state for the user to see.
+   */
+  private guarded(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.stopTicking();
+      this.status = 'failed';
+      this.error = (error as Error).message;
+    }
+  }
+
+  private refuseIfFailed(): void {
+    if (this.status === 'failed') {
+      throw new ValidationError(
+        `replay ${this.options.sessionId} failed (${this.error ?? 'error'}); stop it and start again`,
+      );
+    }
   }
 
   private changed(): ReplayState {

@@ -149,7 +149,12 @@ export async function walkForward(
     const top = rankRows(rows, objective)[0];
     const best = top && top.objective !== null ? top : null;
     let oos: BacktestResult | null = null;
-    if (best) {
+    const ruined = new Decimal(capital).lt('0.01');
+    if (ruined) {
+      // A ruined account does not trade again: the rest of the test periods stay flat.
+      for (let i = w.oosStart; i < w.oosEnd; i++) equity.push(Number(capital));
+      notes.push(`window ${w.index + 1}: the account was ruined in an earlier window; no trading`);
+    } else if (best) {
       oos = runBacktest(sliceColumns(bars, w.isStart, w.oosEnd), {
         interval,
         strategy: { ...strategy, params: best.params },

@@ -1,4 +1,6 @@
 import { Decimal } from 'decimal.js';
+// Money precision (60 significant digits) is configured where the money types live.
+import '../../shared/values/decimal-values.ts';
 import { TradeLog } from './trade-log.ts';
 import type { ExitReason } from './trade-record.ts';
 

@@ -63,6 +63,9 @@ export class SimVenue {
   /** Decimal places of the lot when it is 10^-n (n ≥ 0), else null. */
   private readonly lotPlaces: number | null;
   private seq = 0;
+  /** The order a `submit` is following through `atPoint`, and how it ended. */
+  private watched: string | null = null;
+  private watchedResult: SubmitResult | null = null;
   private lastPriceF = Number.NaN;
   private lastPrice = ZERO;
   private time = 0;
@@ -166,8 +169,16 @@ export class SimVenue {
     this.accepted(order);
     if (kind === 'market') return this.fillNow(order, this.decimalOf(priceF), priceF, 'taker', 'order');
     this.orders.push(order);
-    this.atPoint(priceF);
-    return this.orders.includes(order) ? { orderId: id, status: 'resting' } : { orderId: id, status: 'filled' };
+    // A trigger order whose trigger is already reached acts now; remember how it ended.
+    this.watched = id;
+    this.watchedResult = null;
+    try {
+      this.atPoint(priceF);
+    } finally {
+      this.watched = null;
+    }
+    if (this.orders.includes(order)) return { orderId: id, status: 'resting' };
+    return this.watchedResult ?? { orderId: id, status: 'filled' };
   }
 
   /** Cancels a working order; false when it is not working (filled, canceled, unknown). */
@@ -245,13 +256,13 @@ export class SimVenue {
     return q === 0 || (side === 'buy') === q > 0;
   }
 
-  /** Processes every order the price `price` reaches at one instant, until none is left. */
+  /**
+   * Processes every order the price `price` reaches at one instant (a gap, an arrival), until
+   * none is left; orders act before a liquidation at the same instant (a stop the market
+   * jumped over fills first).
+   */
   private atPoint(price: number): void {
-    for (let guard = 0; guard < 1000; guard++) {
-      if (this.liquidationReached(price)) {
-        this.liquidate(price);
-        continue;
-      }
+    for (let guard = this.guardLimit(); guard > 0; guard--) {
       let hit: WorkingOrder | null = null;
       for (const order of this.orders) {
         const { price: level, up } = actionOf(order);
@@ -260,26 +271,45 @@ export class SimVenue {
           break;
         }
       }
-      if (!hit) return;
-      this.act(hit, price, true);
+      if (hit) {
+        this.act(hit, price, true);
+        continue;
+      }
+      if (this.liquidationReached(price)) {
+        this.liquidate(price);
+        continue;
+      }
+      return;
     }
     throw new Error('sim-venue: orders keep triggering each other at one price');
   }
 
-  /** Moves price from `from` to `to`, acting on orders in the order price reaches them; returns `to`. */
+  /** Enough iterations for every working order to act a few times; more means a loop. */
+  private guardLimit(): number {
+    return 1000 + 4 * this.orders.length;
+  }
+
+  /**
+   * Moves price from `from` to `to`, acting on orders in the order price reaches them (all of
+   * those at one level before moving on; on a tie, the older first); returns `to`.
+   */
   private walk(from: number, to: number): number {
     let price = from;
-    for (let guard = 0; guard < 1000; guard++) {
+    for (let guard = this.guardLimit(); guard > 0; guard--) {
+      // A liquidation level already behind the price (after a fill or funding moved it) is reached now.
+      if (this.liquidationReached(price)) {
+        this.liquidate(price);
+        continue;
+      }
       if (price === to) return to;
       const up = to > price;
-      // The nearest level on the way; on a tie, the older order.
       let best: WorkingOrder | null = null;
       let bestLevel = to;
       for (const order of this.orders) {
         const action = actionOf(order);
         if (action.up !== up) continue;
         const level = action.price;
-        const reached = up ? level > price && level <= bestLevel : level < price && level >= bestLevel;
+        const reached = up ? level >= price && level <= bestLevel : level <= price && level >= bestLevel;
         if (!reached || (best !== null && level === bestLevel)) continue;
         best = order;
         bestLevel = level;
@@ -368,8 +398,13 @@ export class SimVenue {
     let priceF = baseF;
     if (liquidity === 'taker' && this.slippage) {
       price = buy ? base.times(this.slipUp) : base.times(this.slipDown);
-      if (cap && (buy ? price.gt(cap) : price.lt(cap))) price = cap;
       priceF = price.toNumber();
+    }
+    // A marketable limit never fills worse than its limit (checked exactly: marketability
+    // was judged on plain numbers).
+    if (cap && (buy ? price.gt(cap) : price.lt(cap))) {
+      price = cap;
+      priceF = cap.toNumber();
     }
     const value = size.times(price);
     const valueF = sizeF * priceF;
@@ -408,7 +443,12 @@ export class SimVenue {
     if (account.qtyF === 0 && this.orders.length > 0) {
       this.cancelWhere((o) => o.request.reduceOnly === true, 'the position is closed');
     }
-    return { orderId: order.id, status: 'filled' };
+    return this.ended(order, { orderId: order.id, status: 'filled' });
+  }
+
+  private ended(order: WorkingOrder, result: SubmitResult): SubmitResult {
+    if (order.id === this.watched) this.watchedResult = result;
+    return result;
   }
 
   /**
@@ -528,7 +568,7 @@ export class SimVenue {
   private cancelUnfilled(order: WorkingOrder, reason: string): SubmitResult {
     this.remove(order);
     this.canceled(order, reason);
-    return { orderId: order.id, status: 'canceled', reason };
+    return this.ended(order, { orderId: order.id, status: 'canceled', reason });
   }
 
   private reject(order: { id: string; request: OrderRequest }, reason: string): SubmitResult {

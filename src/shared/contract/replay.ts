@@ -18,7 +18,9 @@ export const ReplayStateSchema = z.object({
   sessionId: SessionIdSchema,
   seriesId: SeriesIdSchema,
   strategy: z.string(),
-  status: z.enum(['paused', 'playing', 'finished']),
+  /** `failed`: the session hit an error (see `error`); it can only be stopped. */
+  status: z.enum(['paused', 'playing', 'finished', 'failed']),
+  error: z.string().nullable(),
   /** Bars processed so far. */
   cursor: z.number().int().nonnegative(),
   /** Bars in the session. */

@@ -83,7 +83,11 @@ export const VenueConfigSchema = z
     lotSize: decimalIn('1e-12', '1e6', 'the lot size').default('0.00000001'),
     funding: FundingSchema.default({ kind: 'none' }),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.leverage * Number(c.maintenanceMarginRate) < 1, {
+    message: 'leverage × maintenance margin rate must be below 1: the position would open already liquidatable',
+    path: ['leverage'],
+  });
 
 /** Venue settings as written (defaults may be left out). */
 export type VenueConfigInput = z.input<typeof VenueConfigSchema>;

@@ -1,18 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runHyperdesk } from '../../helpers/cli-process.ts';
+import { hyperdesk } from '../../helpers/cli-process.ts';
 import { SAMPLE_CSV } from '../../helpers/backtest.ts';
 import { tempDir } from '../../helpers/paths.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-async function cli(...args: string[]) {
-  const proc = runHyperdesk(args);
-  const code = await proc.exited;
-  return { code, out: proc.stdout(), err: proc.stderr() };
-}
+const cli = hyperdesk;
 
 interface Report {
   version: number;

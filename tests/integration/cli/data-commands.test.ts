@@ -8,7 +8,7 @@ import { openDatabase } from '../../../src/adapters/sqlite/open-database.ts';
 import { SqliteCandleStore } from '../../../src/adapters/sqlite/sqlite-candle-store.ts';
 import { findGaps } from '../../../src/engine/data/gaps.ts';
 import { numericLines } from '../../helpers/candle-text.ts';
-import { runHyperdesk } from '../../helpers/cli-process.ts';
+import { hyperdesk, runHyperdesk } from '../../helpers/cli-process.ts';
 import { SAMPLES_DIR, tempDir } from '../../helpers/paths.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -16,11 +16,7 @@ const tmp = tempDir();
 afterAll(() => tmp.remove());
 const SAMPLE = join(SAMPLES_DIR, 'BTC-SYNTH_1h_synthetic.csv');
 
-async function cli(...args: string[]) {
-  const proc = runHyperdesk(args, { HYPERDESK_LOG_LEVEL: 'error' });
-  const code = await proc.exited;
-  return { code, out: proc.stdout(), err: proc.stderr() };
-}
+const cli = hyperdesk;
 
 describe('hyperdesk data (CLI)', () => {
   const dataDir = join(tmp.dir, 'data');

@@ -1,18 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runHyperdesk } from '../../helpers/cli-process.ts';
+import { hyperdesk } from '../../helpers/cli-process.ts';
 import { SAMPLES_DIR, tempDir } from '../../helpers/paths.ts';
 
 const SAMPLE = join(SAMPLES_DIR, 'BTC-SYNTH_1h_synthetic.csv');
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-async function cli(...args: string[]) {
-  const proc = runHyperdesk(args);
-  const code = await proc.exited;
-  return { code, out: proc.stdout(), err: proc.stderr() };
-}
+const cli = hyperdesk;
 
 describe('hyperdesk detect', () => {
   it('prints one JSON event per line with time, tf and kind first', async () => {

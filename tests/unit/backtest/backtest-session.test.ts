@@ -41,6 +41,17 @@ describe('backtest session: when orders fill', () => {
     expect(t.exitBar).toBe(4);
   });
 
+  it('does not act on a decision at the last close (there is no bar left to trade in)', () => {
+    // The cross up happens at the last bar.
+    const bars = barsFromCloses([100, 99, 101]);
+    for (const fill of ['close', 'next-open'] as const) {
+      const { result, events } = runWithEvents(bars, { interval: '1h', strategy: cross, venue: { ...venue, fill } });
+      expect(events.filter((e) => e.event === 'SignalRaised')).toHaveLength(1);
+      expect(result.trades.count).toBe(0);
+      expect(result.stats.equityFinal.toFixed()).toBe('1000');
+    }
+  });
+
   it('an open position is closed at the last bar’s close at the end, as a taker', () => {
     const bars = barsFromCloses([100, 99, 101, 102, 103]);
     const result = runBacktest(bars, { interval: '1h', strategy: cross, venue });

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BacktestSession } from '../../../src/engine/backtest/backtest-session.ts';
 import { ReplayService } from '../../../src/engine/backtest/replay-service.ts';
+import { ReplaySession } from '../../../src/engine/backtest/replay-session.ts';
+import { TimerScheduler } from '../../../src/adapters/timer-scheduler.ts';
 import { sliceColumns, type CandleColumns } from '../../../src/engine/data/candle-columns.ts';
 import { Kernel } from '../../../src/engine/kernel/kernel.ts';
 import { VirtualClock } from '../../../src/engine/kernel/virtual-clock.ts';
@@ -11,7 +13,7 @@ import { NotFoundError, ValidationError } from '../../../src/shared/contract/err
 import { Events, type EngineEvent } from '../../../src/shared/contract/events.ts';
 import type { SeriesInfo } from '../../../src/shared/contract/series.ts';
 import { SessionEvents, type SessionEvent } from '../../../src/shared/contract/session-events.ts';
-import { sampleBars } from '../../helpers/backtest.ts';
+import { barsFromCloses, sampleBars } from '../../helpers/backtest.ts';
 
 /** A scheduler driven by hand: `advance(ms)` runs what falls due, in order. */
 class ManualScheduler implements Scheduler {
@@ -224,5 +226,50 @@ describe('replay', () => {
       /no replay "replay-99"/,
     );
     expect(() => Commands.ControlReplay.request.parse({ sessionId: 'x', action: 'speed', speed: 0 })).toThrow();
+  });
+});
+
+describe('replay failures and pacing limits', () => {
+  it('a session that breaks fails the replay (state and error) instead of escaping its timer', () => {
+    const bars = barsFromCloses(Array.from({ length: 50 }, (_, i) => 100 + Math.sin(i)));
+    // Bar 30 repeats bar 29's time: the detection engine refuses it.
+    bars.time[30] = bars.time[29] as number;
+    const scheduler = new ManualScheduler();
+    const states: string[] = [];
+    const replay = new ReplaySession({
+      sessionId: 'r',
+      seriesId: 's',
+      bars,
+      interval: '1h',
+      strategy: resolveStrategy('confluence', {}),
+      speed: 3600,
+      scheduler,
+      emit: () => undefined,
+      onState: (state) => states.push(`${state.status}:${state.cursor}`),
+    });
+    replay.play();
+    expect(() => scheduler.advance(60_000)).not.toThrow();
+    expect(replay.state).toMatchObject({ status: 'failed', cursor: 30 });
+    expect(replay.state.error).toMatch(/does not come after/);
+    expect(scheduler.pending).toBe(0);
+    expect(() => replay.step(1)).toThrow(/replay r failed/);
+    expect(states.at(-1)).toBe('failed:30');
+  });
+
+  it('waits out delays longer than a Node timer can hold (a monthly bar at 1×)', () => {
+    vi.useFakeTimers();
+    try {
+      const task = vi.fn();
+      const month = 30 * 86_400_000;
+      new TimerScheduler().schedule(month, task);
+      vi.advanceTimersByTime(2 ** 31 - 1);
+      expect(task).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(month - (2 ** 31 - 1) - 1);
+      expect(task).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(task).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

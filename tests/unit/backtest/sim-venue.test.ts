@@ -124,6 +124,24 @@ describe('simulated venue: market orders and fees', () => {
   });
 });
 
+describe('simulated venue: exactness and limits of the configuration', () => {
+  it('keeps every digit of money figures (no rounding at decimal.js’s default 20 digits)', () => {
+    const { v } = venue({ capital: '100000', takerFee: '0.00045', lotSize: '0.00000001' });
+    v.openBar(0, 0, 12345.6789);
+    v.submit(buy('1.23456789'), 12345.6789);
+    // fee = 1.23456789 × 12345.6789 × 0.00045 = 6.85871043758573445 (18 significant digits)
+    expect(v.account.feesPaid.toFixed()).toBe('6.85871043758573445');
+    expect(v.account.cash.toFixed()).toBe('99993.14128956241426555');
+  });
+
+  it('refuses leverage whose initial margin is below the maintenance margin', () => {
+    expect(() => VenueConfigSchema.parse({ leverage: 80, maintenanceMarginRate: '0.0125' })).toThrow(
+      /leverage × maintenance margin rate must be below 1/,
+    );
+    expect(VenueConfigSchema.parse({ leverage: 79 }).leverage).toBe(79);
+  });
+});
+
 describe('simulated venue: limit orders and time in force', () => {
   it('rests a GTC limit and fills it as a maker when the price comes to it', () => {
     const { v, names } = venue();
@@ -171,6 +189,35 @@ describe('simulated venue: limit orders and time in force', () => {
       'filled',
     );
     expect(v.account.qty.toFixed()).toBe('-1');
+  });
+
+  it('fills every order resting at one level when the price reaches it, not just the first', () => {
+    const { v } = venue();
+    v.openBar(0, 0, 100);
+    v.submit(buy('2'), 100);
+    v.submit({ kind: 'limit', side: 'sell', qty: d('1'), limitPrice: d('110'), reduceOnly: true }, 100);
+    v.submit({ kind: 'limit', side: 'sell', qty: d('1'), limitPrice: d('110'), reduceOnly: true }, 100);
+    bar(v, 1, 100, 120, 100, 100);
+    expect(v.account.qtyF).toBe(0);
+    expect(v.account.trades.count).toBe(2);
+    expect(v.workingOrders).toHaveLength(0);
+  });
+
+  it('never fills a marketable limit worse than its limit, slippage included', () => {
+    const { v } = venue({ slippageBps: 100 });
+    v.openBar(0, 0, 100);
+    v.submit({ kind: 'limit', side: 'buy', qty: d('1'), limitPrice: d('100.5') }, 100);
+    expect(v.account.cost.toFixed()).toBe('100.5');
+  });
+
+  it('reports a trigger order that acts at once and is refused as canceled, not filled', () => {
+    const { v } = venue();
+    v.openBar(0, 0, 100);
+    expect(v.submit({ kind: 'stop-market', side: 'buy', qty: d('1000'), triggerPrice: d('90') }, 100)).toMatchObject({
+      status: 'canceled',
+      reason: 'insufficient margin',
+    });
+    expect(v.account.qtyF).toBe(0);
   });
 
   it('fills a resting limit that a gap jumps over at the open, the better price', () => {
@@ -396,6 +443,17 @@ describe('simulated venue: liquidation', () => {
     expect(v.account.trades.at(0).exitPrice.toNumber()).toBeCloseTo(900 / 9.5, 9);
     // The rest of the account is untouched: only the position's margin (less the maintenance left) was lost.
     expect(v.account.cash.toNumber()).toBeCloseTo(10_000 + 10 * (900 / 9.5 - 100), 9);
+  });
+
+  it('at a gap past both, fills the stop the market jumped over rather than liquidating', () => {
+    const { v, names } = venue({ leverage: 5, takerFee: '0', makerFee: '0' });
+    v.openBar(0, 0, 100);
+    v.submit(buy('50'), 100);
+    v.submit({ kind: 'stop-market', side: 'sell', qty: d('50'), triggerPrice: d('85'), reduceOnly: true }, 100);
+    bar(v, 1, 70, 72, 69, 71);
+    expect(v.account.trades.at(0)).toMatchObject({ exitReason: 'stop' });
+    expect(v.account.trades.at(0).exitPrice.toFixed()).toBe('70');
+    expect(names()).not.toContain('PositionLiquidated');
   });
 
   it('lets a stop at the same level fill before the liquidation', () => {

@@ -7,7 +7,7 @@ import { sliceColumns } from '../../../src/engine/data/candle-columns.ts';
 import { resolveStrategy } from '../../../src/engine/strategy/strategy-registry.ts';
 import { runJobsInline } from '../../../src/host/backtest-pool.ts';
 import { ValidationError } from '../../../src/shared/contract/errors.ts';
-import { sampleBars } from '../../helpers/backtest.ts';
+import { barsOf, sampleBars } from '../../helpers/backtest.ts';
 
 const ALL_IN = { kind: 'all-in' } as const;
 
@@ -173,5 +173,40 @@ describe('walk-forward', () => {
       result.windows.reduce((n, o) => n + (o.outOfSample?.trades.count ?? 0), 0),
     );
     expect(result.stitched.stats.capital.toFixed()).toBe('10000');
+  });
+});
+
+describe('walk-forward after a ruin', () => {
+  it('stops trading once an out-of-sample period ruins the account, instead of failing', async () => {
+    // A steady climb with one dip early in the second test period (a cross down, then up: a
+    // 10× long), then the market opens 70 % lower.
+    const ohlc: [number, number, number, number][] = [];
+    let price = 100;
+    for (let i = 0; i < 400; i++) {
+      const open = i === 250 ? price * 0.3 : price;
+      price = open * (i >= 205 && i < 208 ? 0.99 : 1.004);
+      ohlc.push([open, Math.max(open, price), Math.min(open, price), price]);
+    }
+    const bars = barsOf(ohlc);
+    const strategy = resolveStrategy('sma-cross', { mode: 'long-only', priceScale: 1 }, ALL_IN);
+    const result = await walkForward(
+      bars,
+      '1h',
+      {
+        strategy,
+        grid: { fast: [2, 3], slow: [5, 8] },
+        venue: { capital: '1000', leverage: 10 },
+        objective: { key: 'returnPct', minimize: false },
+        inSample: 100,
+        outOfSample: 100,
+      },
+      runJobsInline(bars, '1h'),
+    );
+    expect(result.windows).toHaveLength(3);
+    expect(result.stitched.notes.some((n) => n.startsWith('window 2:') && n.includes('ruined'))).toBe(true);
+    expect(result.windows[2]?.outOfSample).toBeNull();
+    expect(result.stitched.notes).toContain('window 3: the account was ruined in an earlier window; no trading');
+    expect(result.stitched.stats.equityFinal.isNegative()).toBe(true);
+    expect(result.stitched.equity.length).toBe(300);
   });
 });

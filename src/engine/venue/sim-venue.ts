@@ -1,11 +1,13 @@
 import { Decimal } from 'decimal.js';
 import type { SessionEvent } from '../../shared/contract/session-events.ts';
 import { toWire } from '../../shared/values/decimal-values.ts';
-import { hasLimitPrice, isTriggerKind, type Liquidity } from '../../shared/values/order.ts';
+import { isTriggerKind, type Liquidity } from '../../shared/values/order.ts';
 import { powerOfTenPlaces } from './lots.ts';
+import { orderProblem } from './order-checks.ts';
 import { Account, compareSizes, type PricedFill } from './account.ts';
 import { FundingSchedule, FUNDING_PERIOD_MS, nextFundingHour } from './funding-schedule.ts';
 import { highFirst } from './intrabar-path.ts';
+import { liquidationPrice, marginFor } from './margin.ts';
 import type { ExitReason } from './trade-record.ts';
 import type { VenueConfig } from '../../shared/contract/venue-config.ts';
 import { actionOf, isMarketOnTrigger, snapshotOf, type OrderRequest, type WorkingOrder } from './working-order.ts';
@@ -26,11 +28,6 @@ export interface SimVenueOptions {
 
 const ZERO = new Decimal(0);
 const ONE = new Decimal(1);
-/**
- * Plain-number checks with this much room are decided without decimals: their rounding
- * error is about 1e-15, so a margin of 1e-9 cannot be crossed by it.
- */
-const CLEARLY = 1e-9;
 const BPS = new Decimal(10_000);
 
 /**
@@ -60,6 +57,7 @@ export class SimVenue {
   private readonly isolated: boolean;
   private readonly funding: FundingSchedule;
   private nextHour = Number.NaN;
+  private readonly lot: Decimal;
   /** Decimal places of the lot when it is 10^-n (n ≥ 0), else null. */
   private readonly lotPlaces: number | null;
   private seq = 0;
@@ -90,7 +88,8 @@ export class SimVenue {
     this.mmrF = Number(config.maintenanceMarginRate);
     this.isolated = config.marginMode === 'isolated';
     this.funding = new FundingSchedule(config.funding);
-    this.lotPlaces = powerOfTenPlaces(new Decimal(config.lotSize));
+    this.lot = new Decimal(config.lotSize);
+    this.lotPlaces = powerOfTenPlaces(this.lot);
   }
 
   /** Orders resting or waiting for their trigger. */
@@ -229,26 +228,7 @@ export class SimVenue {
   }
 
   private validate(request: OrderRequest): string | null {
-    const { kind, qty } = request;
-    if (!qty.isFinite() || qty.lte(0)) return 'size must be greater than 0';
-    if (!this.onLot(qty)) return `size ${toWire(qty)} is not a multiple of the lot ${this.config.lotSize}`;
-    if (hasLimitPrice(kind) && !(request.limitPrice && request.limitPrice.gt(0)))
-      return `${kind} order needs a limit price > 0`;
-    if (isTriggerKind(kind) && !(request.triggerPrice && request.triggerPrice.gt(0))) {
-      return `${kind} order needs a trigger price > 0`;
-    }
-    if (kind === 'market' && request.tif === 'alo') return 'a market order cannot be post-only';
-    if (request.reduceOnly && this.reduceOnlyBlocked(request.side)) return 'reduce-only order would open a position';
-    return null;
-  }
-
-  /**
-   * True when `qty` is a whole number of lots. Lots are powers of ten on Hyperliquid, where
-   * counting decimal places answers exactly and fast; other lots take the exact remainder.
-   */
-  private onLot(qty: Decimal): boolean {
-    const places = this.lotPlaces;
-    return places === null ? qty.mod(this.config.lotSize).isZero() : qty.decimalPlaces() <= places;
+    return orderProblem(request, this.lot, this.lotPlaces, this.reduceOnlyBlocked(request.side));
   }
 
   private reduceOnlyBlocked(side: 'buy' | 'sell'): boolean {
@@ -451,58 +431,12 @@ export class SimVenue {
     return result;
   }
 
-  /**
-   * The isolated margin a fill puts up (zero in cross margin), or null when the account
-   * cannot afford it: initial margin (value / leverage) plus the fee must be covered by
-   * equity (cross) or by the balance not already backing the position (isolated). A fill
-   * that only reduces the position is always affordable.
-   */
   private marginFor(fill: PricedFill): Decimal | null {
-    const account = this.account;
-    const held = account.size;
-    const heldF = Math.abs(account.qtyF);
-    const flat = heldF === 0;
-    const adding = flat || account.long === fill.buy;
-    if (!adding && compareSizes(fill.size, fill.sizeF, held, heldF) <= 0) return ZERO;
-    const leverage = this.config.leverage;
-    if (flat) {
-      // The common case. Plain numbers settle it unless it is within rounding of the limit.
-      const initialF = fill.valueF / leverage;
-      if (!this.isolated && initialF + fill.feeF < account.cashF * (1 - CLEARLY)) return ZERO;
-      const initial = leverage === 1 ? fill.value : fill.value.div(this.leverage);
-      if (initial.plus(fill.fee).gt(account.cash)) return null;
-      return this.isolated ? initial : ZERO;
-    }
-    const after = adding ? held.plus(fill.size) : fill.size.minus(held);
-    if (this.isolated) {
-      const opening = adding ? fill.size : after;
-      const initial = opening.times(fill.price).div(this.leverage);
-      const free = adding
-        ? account.cash.minus(account.isolatedMargin)
-        : account.cash.plus(account.unrealizedAt(fill.price));
-      return initial.plus(fill.fee).gt(free) ? null : initial;
-    }
-    const required = after.times(fill.price).div(this.leverage);
-    return required.plus(fill.fee).gt(account.equityAt(fill.price)) ? null : ZERO;
+    return marginFor(this.account, fill, this.config.leverage, this.leverage, this.isolated);
   }
 
-  /**
-   * Recomputes the price at which the position's backing (equity in cross, its margin in
-   * isolated) falls to the maintenance margin. A plain number: it only decides when to
-   * liquidate; the liquidation itself is booked exactly.
-   */
   private updateLiquidationPrice(): void {
-    const a = this.account;
-    const q = a.qtyF;
-    if (q === 0) {
-      this.liqF = Number.NaN;
-      return;
-    }
-    const backing = this.isolated ? a.isolatedMargin.toNumber() : a.cashF;
-    const size = Math.abs(q);
-    const cost = Math.abs(a.costF);
-    const price = q > 0 ? (cost - backing) / (size * (1 - this.mmrF)) : (backing + cost) / (size * (1 + this.mmrF));
-    this.liqF = price > 0 && Number.isFinite(price) ? price : Number.NaN;
+    this.liqF = liquidationPrice(this.account, this.isolated, this.mmrF);
   }
 
   private liquidationReached(price: number): boolean {

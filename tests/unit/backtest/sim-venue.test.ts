@@ -410,6 +410,15 @@ describe('simulated venue: funding', () => {
   });
 });
 
+/** 10× isolated, 5 % maintenance margin, no fees: round liquidation prices. */
+const ISOLATED_10X = {
+  leverage: 10,
+  marginMode: 'isolated',
+  maintenanceMarginRate: '0.05',
+  takerFee: '0',
+  makerFee: '0',
+} as const;
+
 describe('simulated venue: liquidation', () => {
   it('liquidates a cross-margin long where equity falls to the maintenance margin', () => {
     const { v, names } = venue({ leverage: 10, maintenanceMarginRate: '0.05', takerFee: '0', makerFee: '0' });
@@ -427,13 +436,7 @@ describe('simulated venue: liquidation', () => {
   });
 
   it('liquidates an isolated position on its own margin, sooner than cross would', () => {
-    const { v } = venue({
-      leverage: 10,
-      marginMode: 'isolated',
-      maintenanceMarginRate: '0.05',
-      takerFee: '0',
-      makerFee: '0',
-    });
+    const { v } = venue(ISOLATED_10X);
     v.openBar(0, 0, 100);
     v.submit(buy('10'), 100);
     expect(v.account.isolatedMargin.toFixed()).toBe('100');
@@ -457,13 +460,7 @@ describe('simulated venue: liquidation', () => {
   });
 
   it('lets a stop at the same level fill before the liquidation', () => {
-    const { v } = venue({
-      leverage: 10,
-      marginMode: 'isolated',
-      maintenanceMarginRate: '0.05',
-      takerFee: '0',
-      makerFee: '0',
-    });
+    const { v } = venue(ISOLATED_10X);
     v.openBar(0, 0, 100);
     v.submit(buy('10'), 100);
     v.submit({ kind: 'stop-market', side: 'sell', qty: d('10'), triggerPrice: d('96'), reduceOnly: true }, 100);

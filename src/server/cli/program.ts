@@ -4,6 +4,7 @@ import { VERSION } from '../version.ts';
 import { registerBacktest } from './commands/backtest-command.ts';
 import { registerData } from './commands/data-command.ts';
 import { registerDetect } from './commands/detect-command.ts';
+import { registerHl } from './commands/hl-command.ts';
 import { registerHlSim } from './commands/hl-sim-command.ts';
 import { registerServe } from './commands/serve-command.ts';
 import { registerSweep } from './commands/sweep-command.ts';
@@ -28,6 +29,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerBacktest,
   registerSweep,
   registerWalkForward,
+  registerHl,
   registerHlSim,
 ];
 

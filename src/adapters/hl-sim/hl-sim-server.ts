@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { TimeframeSchema, type Timeframe } from '../../shared/values/timeframe.ts';
+import { TimeframeSchema } from '../../shared/values/timeframe.ts';
 import { WeightLimiter } from '../hyperliquid/weight-limiter.ts';
+import { SimExchange } from './exchange/sim-exchange.ts';
 import type { SimClock } from './sim-clock.ts';
 import type { SimMarket } from './sim-market.ts';
 
@@ -17,9 +18,20 @@ const CandleSnapshotBody = z.object({
   }),
 });
 
+const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const SubscriptionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('candle'), coin: z.string(), interval: TimeframeSchema }),
+  z.object({ type: z.literal('orderUpdates'), user: Address }),
+  z.object({ type: z.literal('userFills'), user: Address, aggregateByTime: z.boolean().optional() }),
+  z.object({ type: z.literal('userEvents'), user: Address }),
+  z.object({ type: z.literal('allMids'), dex: z.string().optional() }),
+  z.object({ type: z.literal('l2Book'), coin: z.string() }).loose(),
+]);
+type Subscription = z.infer<typeof SubscriptionSchema>;
+
 const SubscribeMessage = z.object({
   method: z.enum(['subscribe', 'unsubscribe']),
-  subscription: z.object({ type: z.literal('candle'), coin: z.string(), interval: TimeframeSchema }),
+  subscription: SubscriptionSchema,
 });
 
 /** Options for {@link startHlSim}. */
@@ -33,11 +45,14 @@ export interface HlSimOptions {
   readonly weightWindowMs?: number;
   /** Delay added to every /info answer, to make long downloads observable in tests. */
   readonly latencyMs?: number;
+  /** The network signatures are checked against (default testnet). */
+  readonly isTestnet?: boolean;
 }
 
 /** Counters a test can assert on. */
 export interface HlSimStats {
   infoRequests: number;
+  exchangeRequests: number;
   rateLimited: number;
   wsConnections: number;
 }
@@ -47,6 +62,12 @@ export interface RunningHlSim {
   readonly url: string;
   readonly wsUrl: string;
   readonly stats: HlSimStats;
+  /** The exchange side: accounts, prices and order scenarios for tests. */
+  readonly exchange: SimExchange;
+  /** Answers the next `count` HTTP requests with 429 and this Retry-After (a rate-limit storm). */
+  rateLimitNext(count: number, retryAfterSeconds?: number): void;
+  /** Holds every /exchange answer this long (a slow venue; 0 to stop). */
+  delayExchange(ms: number): void;
   /** Closes every WebSocket connection, as a network drop would. */
   dropConnections(): void;
   /** While false, new WebSocket connections are refused (an outage). */
@@ -55,16 +76,21 @@ export interface RunningHlSim {
 }
 
 /**
- * hl-sim: a local Hyperliquid-compatible exchange for tests and offline development. This is
- * its market data side: POST /info (`candleSnapshot`, `allMids`, `meta`) with the venue's
- * request weights and 429s, and the /ws `candle` subscription with ping/pong. Anything else
- * answers 501 (not simulated yet), never a made-up success.
+ * hl-sim: a local Hyperliquid-compatible exchange for tests and offline development. POST
+ * /info (market data, accounts, orders, fills) and /exchange (signed actions, see
+ * {@link SimExchange}) with the venue's request weights and 429s; /ws with candle, allMids,
+ * l2Book, orderUpdates, userFills and userEvents subscriptions and ping/pong. Anything else
+ * answers 501 (not simulated), never a made-up success.
  */
 export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
   const { market, clock } = options;
-  const stats: HlSimStats = { infoRequests: 0, rateLimited: 0, wsConnections: 0 };
+  const stats: HlSimStats = { infoRequests: 0, exchangeRequests: 0, rateLimited: 0, wsConnections: 0 };
   const limiters = new Map<string, WeightLimiter>();
+  const exchange = new SimExchange({ market, clock, isTestnet: options.isTestnet ?? true });
   let accepting = true;
+  let forced429 = 0;
+  let forcedRetryAfter = 1;
+  let exchangeDelayMs = 0;
 
   const limiterFor = (ip: string) => {
     let limiter = limiters.get(ip);
@@ -90,19 +116,33 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
       return;
     }
     const body = await readJson(req);
+    const limiter = limiterFor(req.socket.remoteAddress ?? '?');
+    const tooMany = (weight: number) => {
+      const forcing = forced429 > 0;
+      if (!forcing && limiter.used() + weight <= limiter.capacity) return false;
+      if (forcing) forced429--;
+      stats.rateLimited++;
+      const retryAfter = forcing ? forcedRetryAfter : 1;
+      res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': String(retryAfter) }).end('Too Many Requests');
+      return true;
+    };
     if (path === '/exchange') {
-      sendJson(res, 501, 'hl-sim does not simulate the exchange endpoint yet');
+      stats.exchangeRequests++;
+      const orders = (body as { action?: { orders?: unknown[] } } | null)?.action?.orders;
+      const weight = 1 + Math.floor((Array.isArray(orders) ? orders.length : 0) / 40);
+      if (tooMany(weight)) return;
+      await limiter.reserve(weight);
+      if (exchangeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, exchangeDelayMs));
+      const reply = await exchange.exchange(body);
+      if (typeof reply.body === 'string' && reply.status !== 200) {
+        res.writeHead(reply.status, { 'content-type': 'text/plain' }).end(reply.body);
+      } else sendJson(res, reply.status, reply.body);
       return;
     }
     stats.infoRequests++;
-    const limiter = limiterFor(req.socket.remoteAddress ?? '?');
     const type = (body as { type?: unknown } | null)?.type;
-    const baseWeight = type === 'allMids' || type === 'l2Book' ? 2 : 20;
-    if (limiter.used() + baseWeight > limiter.capacity) {
-      stats.rateLimited++;
-      res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '1' }).end('Too Many Requests');
-      return;
-    }
+    const baseWeight = ['allMids', 'l2Book', 'clearinghouseState', 'orderStatus'].includes(String(type)) ? 2 : 20;
+    if (tooMany(baseWeight)) return;
     const settle = await limiter.reserve(baseWeight);
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     if (type === 'candleSnapshot') {
@@ -121,17 +161,49 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
       sendJson(res, 200, market.mids());
       return;
     }
+    const meta = {
+      universe: market.coins.map((c) => ({
+        name: c.name,
+        szDecimals: c.szDecimals ?? 5,
+        maxLeverage: c.maxLeverage ?? 50,
+      })),
+    };
     if (type === 'meta') {
-      sendJson(res, 200, {
-        universe: market.coins.map((c) => ({ name: c.name, szDecimals: c.szDecimals ?? 5, maxLeverage: 50 })),
-      });
+      sendJson(res, 200, meta);
       return;
     }
-    sendJson(res, 501, `hl-sim does not simulate info type ${JSON.stringify(type)} yet`);
+    if (type === 'metaAndAssetCtxs') {
+      const mids = market.mids();
+      const ctxs = market.coins.map((c) => {
+        const mark = exchange.mark(c.name).toFixed();
+        return {
+          dayNtlVlm: '0',
+          funding: '0.0000125',
+          impactPxs: null,
+          markPx: mark,
+          midPx: mids[c.name] ?? mark,
+          openInterest: '0',
+          oraclePx: mark,
+          premium: '0',
+          prevDayPx: mark,
+          dayBaseVlm: '0',
+        };
+      });
+      sendJson(res, 200, [meta, ctxs]);
+      return;
+    }
+    const answer = exchange.info((body ?? {}) as Record<string, unknown>);
+    if (answer !== undefined) {
+      const items = Array.isArray(answer) ? answer.length : 0;
+      settle(baseWeight + (type === 'userFills' || type === 'userFillsByTime' ? Math.floor(items / 20) : 0));
+      sendJson(res, 200, answer);
+      return;
+    }
+    sendJson(res, 501, `hl-sim does not simulate info type ${JSON.stringify(type)}`);
   }
 
   const wss = new WebSocketServer({ noServer: true });
-  const subscriptions = new Map<WebSocket, Map<string, { coin: string; interval: Timeframe }>>();
+  const subscriptions = new Map<WebSocket, Map<string, Subscription>>();
 
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://sim').pathname !== '/ws' || !accepting) {
@@ -146,44 +218,87 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
     });
   });
 
+  function send(ws: WebSocket, channel: string, data: unknown): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ channel, data }));
+  }
+
   function onMessage(ws: WebSocket, text: string): void {
     let message: unknown;
     try {
       message = JSON.parse(text);
     } catch {
-      ws.send(JSON.stringify({ channel: 'error', data: `Invalid JSON: ${text.slice(0, 100)}` }));
+      send(ws, 'error', `Invalid JSON: ${text.slice(0, 100)}`);
       return;
     }
-    if ((message as { method?: unknown } | null)?.method === 'ping') {
+    const method = (message as { method?: unknown } | null)?.method;
+    if (method === 'ping') {
       ws.send('{"channel":"pong"}');
       return;
     }
+    if (method === 'post') {
+      send(ws, 'error', 'hl-sim does not simulate post requests over WebSocket; use HTTP');
+      return;
+    }
     const parsed = SubscribeMessage.safeParse(message);
-    if (!parsed.success || !market.has(parsed.data.subscription.coin)) {
-      ws.send(
-        JSON.stringify({
-          channel: 'error',
-          data: `Invalid subscription ${JSON.stringify((message as { subscription?: unknown }).subscription ?? message)}`,
-        }),
+    const sub = parsed.success ? parsed.data.subscription : null;
+    if (!parsed.success || !sub || ('coin' in sub && !market.has(sub.coin))) {
+      send(
+        ws,
+        'error',
+        `Invalid subscription ${JSON.stringify((message as { subscription?: unknown }).subscription ?? message)}`,
       );
       return;
     }
-    const { method, subscription } = parsed.data;
-    const key = `${subscription.coin}:${subscription.interval}`;
+    const key = JSON.stringify(
+      sub.type === 'orderUpdates' || sub.type === 'userFills' || sub.type === 'userEvents'
+        ? { ...sub, user: sub.user.toLowerCase() }
+        : sub,
+    );
     const subs = subscriptions.get(ws);
-    if (method === 'subscribe') subs?.set(key, { coin: subscription.coin, interval: subscription.interval });
-    else subs?.delete(key);
-    ws.send(JSON.stringify({ channel: 'subscriptionResponse', data: { method, subscription } }));
-    if (method === 'subscribe') push(ws, subscription.coin, subscription.interval);
+    if (parsed.data.method === 'subscribe') {
+      if (subs?.has(key)) {
+        send(ws, 'error', `Already subscribed: ${JSON.stringify(sub)}`);
+        return;
+      }
+      subs?.set(key, sub);
+    } else if (!subs?.delete(key)) {
+      send(ws, 'error', `Already unsubscribed: ${JSON.stringify(sub)}`);
+      return;
+    }
+    send(ws, 'subscriptionResponse', { method: parsed.data.method, subscription: sub });
+    if (parsed.data.method === 'subscribe') snapshot(ws, sub);
   }
 
-  function push(ws: WebSocket, coin: string, interval: Timeframe): void {
-    const candle = market.current(coin, interval);
-    if (candle && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ channel: 'candle', data: candle }));
+  /** What a new subscription gets at once: the current candle, mids or book, or the user's fills. */
+  function snapshot(ws: WebSocket, sub: Subscription): void {
+    if (sub.type === 'candle') {
+      const candle = market.current(sub.coin, sub.interval);
+      if (candle) send(ws, 'candle', candle);
+    } else if (sub.type === 'allMids') {
+      send(ws, 'allMids', { mids: market.mids() });
+    } else if (sub.type === 'l2Book') {
+      send(ws, 'l2Book', exchange.info({ type: 'l2Book', coin: sub.coin }));
+    } else if (sub.type === 'userFills') {
+      const fills = exchange.info({ type: 'userFills', user: sub.user });
+      send(ws, 'userFills', { isSnapshot: true, user: sub.user.toLowerCase(), fills });
+    }
   }
 
   const unsubscribe = clock.onTick(() => {
-    for (const [ws, subs] of subscriptions) for (const { coin, interval } of subs.values()) push(ws, coin, interval);
+    for (const [ws, subs] of subscriptions) {
+      for (const sub of subs.values())
+        if (sub.type === 'candle' || sub.type === 'allMids' || sub.type === 'l2Book') snapshot(ws, sub);
+    }
+  });
+
+  const unlisten = exchange.onEvent((event) => {
+    const wanted = event.channel === 'user' ? 'userEvents' : event.channel;
+    for (const [ws, subs] of subscriptions) {
+      for (const sub of subs.values()) {
+        if (sub.type === wanted && 'user' in sub && sub.user.toLowerCase() === event.user)
+          send(ws, event.channel, event.data);
+      }
+    }
   });
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
@@ -193,6 +308,14 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
     url: `http://${host}:${port}`,
     wsUrl: `ws://${host}:${port}/ws`,
     stats,
+    exchange,
+    rateLimitNext(count, retryAfterSeconds = 1) {
+      forced429 = count;
+      forcedRetryAfter = retryAfterSeconds;
+    },
+    delayExchange(ms) {
+      exchangeDelayMs = ms;
+    },
     dropConnections() {
       for (const ws of wss.clients) ws.terminate();
     },
@@ -201,6 +324,7 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
     },
     async close() {
       unsubscribe();
+      unlisten();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

@@ -20,6 +20,8 @@ export interface SimCoin {
   readonly seed?: number;
   readonly startPrice?: number;
   readonly szDecimals?: number;
+  /** Most leverage the venue allows on it (default 50). */
+  readonly maxLeverage?: number;
 }
 
 /** Options for {@link SimMarket}. */

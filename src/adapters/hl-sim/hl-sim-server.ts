@@ -88,6 +88,8 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
   const limiters = new Map<string, WeightLimiter>();
   const exchange = new SimExchange({ market, clock, isTestnet: options.isTestnet ?? true });
   let accepting = true;
+  // Mids follow the exchange's marks, so a price a test pins is the price everyone sees.
+  const mids = () => Object.fromEntries(market.coins.map((c) => [c.name, exchange.mark(c.name).toFixed()]));
   let forced429 = 0;
   let forcedRetryAfter = 1;
   let exchangeDelayMs = 0;
@@ -158,7 +160,7 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
       return;
     }
     if (type === 'allMids') {
-      sendJson(res, 200, market.mids());
+      sendJson(res, 200, mids());
       return;
     }
     const meta = {
@@ -275,7 +277,7 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
       const candle = market.current(sub.coin, sub.interval);
       if (candle) send(ws, 'candle', candle);
     } else if (sub.type === 'allMids') {
-      send(ws, 'allMids', { mids: market.mids() });
+      send(ws, 'allMids', { mids: mids() });
     } else if (sub.type === 'l2Book') {
       send(ws, 'l2Book', exchange.info({ type: 'l2Book', coin: sub.coin }));
     } else if (sub.type === 'userFills') {

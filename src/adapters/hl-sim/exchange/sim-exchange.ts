@@ -381,7 +381,10 @@ export class SimExchange {
 
   private marginProblem(user: SimUser, order: SimOrder): string | null {
     if (order.reduceOnly) return null;
-    const mark = this.mark(order.coin);
+    // A marketable order is margined at the price it will fill at, a resting one at its limit.
+    const { bid, ask } = this.book(order.coin);
+    const touch = order.side === 'B' ? ask : bid;
+    const crosses = order.trigger === null && (order.side === 'B' ? order.limitPx.gte(ask) : order.limitPx.lte(bid));
     const lev = user.leverage.get(order.coin)?.value ?? 20;
     let equity = user.usdc;
     let used = new Decimal(0);
@@ -398,7 +401,7 @@ export class SimExchange {
           .div(user.leverage.get(coin)?.value ?? 20),
       );
     }
-    const required = order.sz.times(Decimal.max(mark, order.limitPx)).div(lev);
+    const required = order.sz.times(crosses ? touch : order.limitPx).div(lev);
     return required.gt(equity.minus(used)) ? 'Insufficient margin to place order.' : null;
   }
 

@@ -1,0 +1,124 @@
+import type { Decimal } from 'decimal.js';
+import type { OrderKind, TimeInForce } from '../../shared/values/order.ts';
+import type { Side } from '../../shared/values/side.ts';
+
+/** An order as the engine sends it to a venue; the client order id makes it idempotent. */
+export interface ExecOrder {
+  /** Client order id: 0x + 32 hex digits, unique per account. */
+  readonly cloid: string;
+  readonly coin: string;
+  readonly side: Side;
+  readonly qty: Decimal;
+  readonly kind: OrderKind;
+  /** Limit price; null for market orders (the venue client prices them aggressively). */
+  readonly limitPrice: Decimal | null;
+  readonly triggerPrice: Decimal | null;
+  readonly tif: TimeInForce;
+  readonly reduceOnly: boolean;
+}
+
+/** What the venue said about one placed order. */
+export type PlaceResult =
+  | { readonly status: 'resting'; readonly oid: number }
+  | { readonly status: 'filled'; readonly oid: number; readonly filledQty: Decimal; readonly avgPrice: Decimal }
+  | { readonly status: 'waiting' }
+  | { readonly status: 'rejected'; readonly reason: string };
+
+/** A fill as the venue reports it. */
+export interface VenueFill {
+  /** The venue's trade id: fills are deduplicated by it. */
+  readonly tid: number;
+  readonly oid: number;
+  readonly cloid: string | null;
+  readonly coin: string;
+  readonly side: Side;
+  readonly price: Decimal;
+  readonly qty: Decimal;
+  readonly fee: Decimal;
+  /** Profit or loss the fill realised, before its fee (the venue's closedPnl). */
+  readonly closedPnl: Decimal;
+  readonly time: number;
+  readonly crossed: boolean;
+}
+
+/** An order as the venue holds it (or held it last). */
+export interface VenueOrderState {
+  readonly oid: number;
+  readonly cloid: string | null;
+  readonly coin: string;
+  readonly side: Side;
+  /** Size still open. */
+  readonly qty: Decimal;
+  readonly origQty: Decimal;
+  readonly limitPrice: Decimal;
+  /** open, filled, canceled, triggered, rejected, marginCanceled, scheduledCancel, … */
+  readonly status: string;
+  readonly statusTime: number;
+}
+
+/** A position as the venue holds it. */
+export interface VenuePosition {
+  readonly coin: string;
+  /** Signed size. */
+  readonly qty: Decimal;
+  readonly entryPrice: Decimal | null;
+}
+
+/** The account as the venue sees it. */
+export interface AccountState {
+  readonly equity: Decimal;
+  readonly positions: readonly VenuePosition[];
+}
+
+/** What a venue pushes. */
+export interface ExecutionHandlers {
+  readonly onFills: (fills: readonly VenueFill[]) => void;
+  readonly onOrderUpdates: (orders: readonly VenueOrderState[]) => void;
+  /** The push connection came back after a drop: missed fills must be fetched. */
+  readonly onReconnect: () => void;
+}
+
+/**
+ * A venue to trade on: Hyperliquid, or the simulated venue of paper trading. Calls throw a
+ * TransportError when the outcome is unknown (a timeout after retries): the caller resolves
+ * it by asking for the order by its cloid before doing anything else.
+ */
+export interface ExecutionClient {
+  /**
+   * Throws a ValidationError naming the problem when the venue would refuse `order` on its
+   * face (unknown market, price off the tick grid, size below the lot or the minimum value).
+   */
+  validate(order: ExecOrder): void;
+  /** The size step (lot) of `coin`: sizes are whole multiples of it. */
+  sizeStep(coin: string): Decimal;
+  place(orders: readonly ExecOrder[], grouping?: 'na' | 'normalTpsl' | 'positionTpsl'): Promise<PlaceResult[]>;
+  /** Cancels by cloid; true per order that was canceled, false when it was not open. */
+  cancel(orders: readonly { coin: string; cloid: string }[]): Promise<boolean[]>;
+  orderByCloid(cloid: string): Promise<VenueOrderState | null>;
+  openOrders(): Promise<VenueOrderState[]>;
+  /** Fills at or after `time`, oldest first. */
+  fillsSince(time: number): Promise<VenueFill[]>;
+  account(): Promise<AccountState>;
+  /** Mid price of `coin`. */
+  mark(coin: string): Promise<Decimal>;
+  setLeverage(coin: string, leverage: number, cross: boolean): Promise<void>;
+  /** Arms the venue's dead-man switch for `time` (ms), or removes it. */
+  deadManSwitch(time: number | null): Promise<void>;
+  subscribe(handlers: ExecutionHandlers): Promise<{ close(): Promise<void> }>;
+}
+
+/** An entry of the trading journal. */
+export interface JournalEntry {
+  readonly at: number;
+  readonly event: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Where a trading session writes everything it does and learns, in order. An append is
+ * durable when it returns; start-up rebuilds the session's state by reading them back.
+ */
+export interface Journal {
+  append(entries: readonly JournalEntry[]): void;
+  read(): JournalEntry[];
+}

@@ -1,0 +1,316 @@
+import { Decimal } from 'decimal.js';
+import { RiskDeniedError } from '../../shared/contract/errors.ts';
+import type { Side } from '../../shared/values/side.ts';
+import type { Timeframe } from '../../shared/values/timeframe.ts';
+import type { Clock, Scheduler } from '../ports.ts';
+import type { Strategy, StrategyBar } from '../strategy/strategy.ts';
+import { createStrategy, type StrategySpec } from '../strategy/strategy-registry.ts';
+import type { Intent } from '../trading/intent.ts';
+import { sizeEntry } from '../trading/sizing.ts';
+import { powerOfTenPlaces } from '../venue/lots.ts';
+import type { ExecOrder, ExecutionClient, Journal } from './execution-client.ts';
+import { OrderManager, type OrderManagerEvent, type TrackedOrder } from './order-manager.ts';
+import { PositionManager } from './position-manager.ts';
+import { RiskManager, type RiskRules } from './risk-manager.ts';
+
+/** What a trading session reports. */
+export type TraderEvent =
+  | OrderManagerEvent
+  | { readonly kind: 'signal'; readonly intent: Intent; readonly time: number }
+  | { readonly kind: 'risk'; readonly rule: string; readonly message: string }
+  | { readonly kind: 'halted'; readonly reason: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** Options for {@link LiveTrader}. */
+export interface LiveTraderOptions {
+  readonly client: ExecutionClient;
+  readonly journal: Journal;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly coin: string;
+  readonly interval: Timeframe;
+  readonly strategy: StrategySpec;
+  readonly rules: RiskRules;
+  /** 8 hex digits owned by this account and market (client order ids). */
+  readonly cloidPrefix: string;
+  /** Leverage set on the venue at start (cross margin). */
+  readonly leverage?: number;
+  /** The venue cancels every open order this long after the session stops refreshing it. */
+  readonly deadManMs?: number;
+  /** Taker fee rate assumed when sizing (Hyperliquid's base tier by default). */
+  readonly takerFee?: number;
+  readonly onEvent?: (event: TraderEvent) => void;
+}
+
+const ZERO = new Decimal(0);
+
+/**
+ * A paper or live trading session on one market: closed bars go to the strategy, its
+ * intents through sizing and the risk rules to the order manager, and the venue's pushes
+ * (fills, order updates) back into positions. Start-up is the same after a crash and after a
+ * clean stop: the journal is replayed, then reconciled with the venue, which is the truth.
+ * While running, the venue's dead-man switch is kept armed, so orders do not outlive a dead
+ * host. The kill switch cancels everything, flattens the position and halts new entries (the
+ * halt is journaled: it holds after a restart until resumed).
+ */
+export class LiveTrader {
+  readonly orders: OrderManager;
+  readonly positions = new PositionManager();
+  readonly risk: RiskManager;
+  private readonly options: LiveTraderOptions;
+  private readonly strategy: Strategy;
+  private readonly bar: StrategyBar = { index: 0, time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  private subscription: { close(): Promise<void> } | null = null;
+  private cancelRefresh: (() => void) | null = null;
+  private barCount = 0;
+  private lastBar = Number.NEGATIVE_INFINITY;
+  private work: Promise<void> = Promise.resolve();
+
+  constructor(options: LiveTraderOptions) {
+    this.options = options;
+    this.risk = new RiskManager(options.rules);
+    this.strategy = createStrategy(options.strategy, { interval: options.interval, hooks: {} });
+    this.orders = new OrderManager({
+      client: options.client,
+      journal: options.journal,
+      clock: options.clock,
+      positions: this.positions,
+      cloidPrefix: options.cloidPrefix,
+      onEvent: (event) => {
+        if (event.kind === 'fill') this.risk.onFill(event.fill.time, event.fill.closedPnl, event.fill.fee);
+        this.emit(event);
+      },
+    });
+  }
+
+  /**
+   * Rebuilds the session from the journal, subscribes to the venue's pushes, reconciles,
+   * sets the leverage and arms the dead-man switch. Returns the differences reconciliation
+   * found (each also journaled).
+   */
+  async start(): Promise<string[]> {
+    const entries = this.options.journal.read();
+    this.orders.restore(entries);
+    this.risk.restore(entries);
+    for (const entry of entries)
+      if (entry.event === 'bar') this.lastBar = Math.max(this.lastBar, Number(entry.payload.time));
+    this.subscription = await this.options.client.subscribe({
+      onFills: (fills) => this.serial(async () => this.orders.applyFills(fills)),
+      onOrderUpdates: (states) => this.serial(async () => this.orders.applyOrderUpdates(states)),
+      onReconnect: () => this.serial(async () => void (await this.orders.reconcile())),
+    });
+    const differences = await this.orders.reconcile();
+    if (this.options.leverage) await this.options.client.setLeverage(this.options.coin, this.options.leverage, true);
+    await this.armDeadMan();
+    return differences;
+  }
+
+  /** Stops following the venue; the dead-man switch is removed, orders stay. */
+  async stop(): Promise<void> {
+    this.cancelRefresh?.();
+    this.cancelRefresh = null;
+    await this.work;
+    await this.subscription?.close();
+    this.subscription = null;
+    await this.options.client.deadManSwitch(null).catch(() => undefined);
+  }
+
+  /** Feeds a closed bar (bars already seen before a restart are skipped). */
+  onBar(bar: Omit<StrategyBar, 'index'>): Promise<void> {
+    return this.serial(async () => {
+      if (bar.time <= this.lastBar) return;
+      this.lastBar = bar.time;
+      this.options.journal.append([{ at: this.now(), event: 'bar', payload: { time: bar.time } }]);
+      Object.assign(this.bar, bar, { index: this.barCount++ });
+      const held = this.positions.get(this.options.coin).qty;
+      const intent = this.strategy.onBar(this.bar, held.isZero() ? 0 : held.isPositive() ? 1 : -1);
+      if (!intent) return;
+      this.emit({ kind: 'signal', intent, time: bar.time });
+      await this.act(intent);
+    });
+  }
+
+  /** The kill switch: cancel every order, flatten the position, halt new entries. */
+  kill(reason: string): Promise<void> {
+    return this.serial(async () => {
+      this.risk.halt(reason);
+      this.options.journal.append([{ at: this.now(), event: 'risk.halted', payload: { reason } }]);
+      this.emit({ kind: 'halted', reason });
+      await this.orders.cancel();
+      await this.flatten('kill switch');
+    });
+  }
+
+  /** Lifts a halt. */
+  resume(): void {
+    this.risk.resume();
+    this.options.journal.append([{ at: this.now(), event: 'risk.resumed', payload: {} }]);
+  }
+
+  private async act(intent: Intent): Promise<void> {
+    const coin = this.options.coin;
+    const held = this.positions.get(coin).qty;
+    if (intent.kind === 'exit') {
+      if (held.isZero()) return;
+      await this.orders.cancel(this.orders.open.filter((o) => o.order.coin === coin).map((o) => o.order.cloid));
+      await this.flatten(intent.reason);
+      return;
+    }
+    const long = intent.side === 'buy';
+    if (!held.isZero() && held.isPositive() === long && intent.fresh !== true) return;
+    if (!held.isZero()) {
+      await this.orders.cancel(this.orders.open.filter((o) => o.order.coin === coin).map((o) => o.order.cloid));
+      await this.flatten(intent.reason);
+    }
+    // Sized on the account as it is after any reversal: the close realised a result.
+    const mark = await this.options.client.mark(coin);
+    const account = await this.options.client.account();
+    const lot = this.options.client.sizeStep(coin);
+    // The strategy's risk per trade, never above the session's hard limit.
+    const chosen = this.options.strategy.sizing;
+    const sizing =
+      chosen.kind === 'risk'
+        ? { kind: 'risk' as const, percent: Math.min(chosen.percent, this.options.rules.riskPercent) }
+        : chosen;
+    const size = sizeEntry(sizing, {
+      equity: account.equity.toNumber(),
+      price: mark.toNumber(),
+      stop: intent.stop ?? null,
+      takerFee: this.options.takerFee ?? 0.00045,
+      leverage: this.options.leverage ?? 1,
+      lot,
+      lotF: lot.toNumber(),
+      lotPlaces: powerOfTenPlaces(lot),
+    });
+    if ('rule' in size) {
+      this.denied(size.rule, size.message);
+      return;
+    }
+    const denial = this.risk.check(
+      {
+        coin,
+        reduceOnly: false,
+        notionalAfter: size.qty.times(mark),
+        equity: account.equity,
+        openPositionsAfter: account.positions.filter((p) => !p.qty.isZero() && p.coin !== coin).length + 1,
+      },
+      this.now(),
+    );
+    if (denial) {
+      this.denied(denial.rule, denial.message);
+      return;
+    }
+    const entry = await this.send([this.market(intent.side, size.qty, false)]);
+    if (entry[0]?.status !== 'filled' && entry[0]?.status !== 'accepted') return;
+    const brackets: Omit<ExecOrder, 'cloid'>[] = [];
+    const exit: Side = long ? 'sell' : 'buy';
+    const qty = this.positions.get(coin).qty.abs();
+    if (qty.isZero()) return;
+    if (intent.stop != null) brackets.push(this.trigger('stop-market', exit, qty, intent.stop));
+    if (intent.takeProfit != null) brackets.push(this.trigger('take-profit-market', exit, qty, intent.takeProfit));
+    if (brackets.length > 0) await this.send(brackets, 'positionTpsl');
+  }
+
+  private async flatten(reason: string): Promise<void> {
+    const held = this.positions.get(this.options.coin).qty;
+    if (held.isZero()) return;
+    await this.send([this.market(held.isPositive() ? 'sell' : 'buy', held.abs(), true)]);
+    this.options.journal.append([{ at: this.now(), event: 'position.flattened', payload: { reason } }]);
+  }
+
+  private async send(
+    orders: Omit<ExecOrder, 'cloid'>[],
+    grouping: 'na' | 'positionTpsl' = 'na',
+  ): Promise<TrackedOrder[]> {
+    const now = this.now();
+    for (const order of orders) {
+      const denial = this.risk.check(
+        {
+          coin: order.coin,
+          reduceOnly: order.reduceOnly,
+          notionalAfter: ZERO,
+          equity: new Decimal(1),
+          openPositionsAfter: 0,
+        },
+        now,
+      );
+      if (denial) {
+        this.denied(denial.rule, denial.message);
+        throw new RiskDeniedError(`${denial.rule}: ${denial.message}`);
+      }
+      this.risk.onOrderSent(now);
+    }
+    try {
+      const tracked = await this.orders.submit(orders, grouping);
+      for (const t of tracked) if (t.status === 'rejected') this.risk.onError(now);
+      return tracked;
+    } catch (error) {
+      this.risk.onError(now);
+      this.emit({ kind: 'error', message: (error as Error).message });
+      throw error;
+    }
+  }
+
+  private market(side: Side, qty: Decimal, reduceOnly: boolean): Omit<ExecOrder, 'cloid'> {
+    return {
+      coin: this.options.coin,
+      side,
+      qty,
+      kind: 'market',
+      limitPrice: null,
+      triggerPrice: null,
+      tif: 'ioc',
+      reduceOnly,
+    };
+  }
+
+  private trigger(
+    kind: 'stop-market' | 'take-profit-market',
+    side: Side,
+    qty: Decimal,
+    price: number,
+  ): Omit<ExecOrder, 'cloid'> {
+    return {
+      coin: this.options.coin,
+      side,
+      qty,
+      kind,
+      limitPrice: null,
+      triggerPrice: new Decimal(price),
+      tif: 'gtc',
+      reduceOnly: true,
+    };
+  }
+
+  private denied(rule: string, message: string): void {
+    this.options.journal.append([{ at: this.now(), event: 'risk.denied', payload: { rule, message } }]);
+    this.emit({ kind: 'risk', rule, message });
+  }
+
+  private async armDeadMan(): Promise<void> {
+    const ms = this.options.deadManMs;
+    if (!ms) return;
+    await this.options.client.deadManSwitch(this.now() + ms);
+    this.cancelRefresh = this.options.scheduler.schedule(ms / 2, () => {
+      this.cancelRefresh = null;
+      this.armDeadMan().catch((error: unknown) =>
+        this.emit({ kind: 'error', message: `dead-man switch: ${(error as Error).message}` }),
+      );
+    });
+  }
+
+  /** Runs `work` after everything queued before it: bars, pushes and commands never interleave. */
+  private serial(work: () => Promise<void>): Promise<void> {
+    const next = this.work.then(work);
+    this.work = next.catch((error: unknown) => this.emit({ kind: 'error', message: (error as Error).message }));
+    return next;
+  }
+
+  private now(): number {
+    return Math.trunc(this.options.clock.now());
+  }
+
+  private emit(event: TraderEvent): void {
+    this.options.onEvent?.(event);
+  }
+}

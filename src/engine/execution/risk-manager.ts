@@ -1,0 +1,181 @@
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+import { DecimalStringSchema } from '../../shared/values/decimal-values.ts';
+import type { JournalEntry } from './execution-client.ts';
+
+const DAY = 86_400_000;
+
+/** The hard limits of a trading session. Every refusal names the rule it broke. */
+export const RiskRulesSchema = z
+  .object({
+    /** Equity at risk per trade, to the stop (sizing). */
+    riskPercent: z.number().gt(0).max(100).default(2),
+    /** Largest position notional / equity. */
+    maxLeverage: z.number().gt(0).max(100).default(5),
+    /** Largest notional of one position, in quote currency. */
+    maxPositionNotional: DecimalStringSchema.default('1000000'),
+    /** Most markets with a position at once. */
+    maxOpenPositions: z.number().int().min(1).max(100).default(3),
+    /** Loss (realised PnL net of fees) in one UTC day that stops new entries until the next day. */
+    dailyLossLimit: DecimalStringSchema.default('500'),
+    /** This many losing trades in a row stop new entries until reset. */
+    maxConsecutiveLosses: z.number().int().min(1).max(1000).default(5),
+    /** This many venue errors within `errorWindowMs` stop new entries until reset. */
+    maxErrors: z.number().int().min(1).max(1000).default(5),
+    errorWindowMs: z.number().int().min(1000).default(300_000),
+    /** Most orders sent in any 60 s. */
+    maxOrdersPerMinute: z.number().int().min(1).max(10_000).default(30),
+    /** Only orders that reduce a position are allowed. */
+    reduceOnly: z.boolean().default(false),
+  })
+  .strict();
+
+/** See {@link RiskRulesSchema}. */
+export type RiskRules = z.output<typeof RiskRulesSchema>;
+
+/** A refusal: the rule and a sentence for people. */
+export interface RiskDenial {
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** What the risk manager needs to judge an order. */
+export interface OrderCheck {
+  readonly coin: string;
+  readonly reduceOnly: boolean;
+  /** Notional of the position after the order fills, in quote currency. */
+  readonly notionalAfter: Decimal;
+  readonly equity: Decimal;
+  /** Markets that would hold a position after the order. */
+  readonly openPositionsAfter: number;
+}
+
+const ZERO = new Decimal(0);
+
+/**
+ * The hard limits: sizing to the stop, leverage, position size, open positions, a daily loss
+ * limit per UTC day, consecutive-loss and error-rate circuit breakers, an order-rate limit,
+ * reduce-only mode and the kill switch. Its state (the day's result, the loss streak, the
+ * halt) is rebuilt from the journal on start, so a limit hit today still holds after a
+ * restart today; reductions of a position are never refused.
+ */
+export class RiskManager {
+  readonly rules: RiskRules;
+  private halted: string | null = null;
+  private day = -1;
+  private dayPnl = ZERO;
+  private lossStreak = 0;
+  private readonly errors: number[] = [];
+  private readonly sent: number[] = [];
+
+  constructor(rules: RiskRules) {
+    this.rules = rules;
+  }
+
+  /** Rebuilds the state from journal entries. */
+  restore(entries: readonly JournalEntry[]): void {
+    for (const entry of entries) {
+      if (entry.event === 'fill') {
+        const p = entry.payload;
+        this.onFill(Number(p.time), new Decimal(String(p.closedPnl)), new Decimal(String(p.fee)));
+      } else if (entry.event === 'risk.halted') this.halted = String(entry.payload.reason);
+      else if (entry.event === 'risk.resumed') this.halted = null;
+      else if (entry.event === 'risk.streak-reset') this.lossStreak = 0;
+    }
+  }
+
+  /** Why the session is halted (kill switch), or null. */
+  get haltReason(): string | null {
+    return this.halted;
+  }
+
+  /** The realised result of the UTC day of `now`, net of fees. */
+  dayResult(now: number): Decimal {
+    return Math.floor(now / DAY) === this.day ? this.dayPnl : ZERO;
+  }
+
+  /** Losing trades in a row. */
+  get consecutiveLosses(): number {
+    return this.lossStreak;
+  }
+
+  /** Records a fill: its realised PnL and fee count towards the day and the loss streak. */
+  onFill(time: number, closedPnl: Decimal, fee: Decimal): void {
+    const day = Math.floor(time / DAY);
+    if (day !== this.day) {
+      this.day = day;
+      this.dayPnl = ZERO;
+    }
+    const net = closedPnl.minus(fee);
+    this.dayPnl = this.dayPnl.plus(net);
+    // Only fills that close something decide a win or a loss.
+    if (!closedPnl.isZero()) this.lossStreak = net.isNegative() ? this.lossStreak + 1 : 0;
+  }
+
+  /** Records a venue error (for the error-rate breaker). */
+  onError(time: number): void {
+    this.errors.push(time);
+  }
+
+  /** Records an order sent (for the order-rate limit). */
+  onOrderSent(time: number): void {
+    this.sent.push(time);
+  }
+
+  /** Halts the session (the kill switch); only reductions pass until {@link resume}. */
+  halt(reason: string): void {
+    this.halted = reason;
+  }
+
+  resume(): void {
+    this.halted = null;
+  }
+
+  /** The rule `check` breaks, or null when the order may go. */
+  check(order: OrderCheck, now: number): RiskDenial | null {
+    while (this.sent.length > 0 && (this.sent[0] as number) <= now - 60_000) this.sent.shift();
+    if (this.sent.length >= this.rules.maxOrdersPerMinute) {
+      return {
+        rule: 'max-order-rate',
+        message: `${this.rules.maxOrdersPerMinute} orders were sent in the last minute`,
+      };
+    }
+    if (order.reduceOnly) return null;
+    if (this.halted !== null) return { rule: 'kill-switch', message: `trading is halted: ${this.halted}` };
+    if (this.rules.reduceOnly) return { rule: 'reduce-only-mode', message: 'the session is in reduce-only mode' };
+    const limit = new Decimal(this.rules.dailyLossLimit);
+    const today = this.dayResult(now);
+    if (today.lte(limit.neg())) {
+      return {
+        rule: 'daily-loss-limit',
+        message: `today's loss ${today.neg().toFixed(2)} reached the daily limit ${limit.toFixed(2)} (UTC day); new entries resume tomorrow`,
+      };
+    }
+    if (this.lossStreak >= this.rules.maxConsecutiveLosses) {
+      return { rule: 'consecutive-losses', message: `${this.lossStreak} losing trades in a row` };
+    }
+    const recentErrors = this.errors.filter((t) => t > now - this.rules.errorWindowMs).length;
+    if (recentErrors >= this.rules.maxErrors) {
+      return {
+        rule: 'error-rate',
+        message: `${recentErrors} venue errors in ${Math.round(this.rules.errorWindowMs / 1000)} s`,
+      };
+    }
+    if (order.notionalAfter.gt(this.rules.maxPositionNotional)) {
+      return {
+        rule: 'max-position-notional',
+        message: `the position would be ${order.notionalAfter.toFixed(2)}, above ${this.rules.maxPositionNotional}`,
+      };
+    }
+    if (order.equity.lte(0) || order.notionalAfter.div(order.equity).gt(this.rules.maxLeverage)) {
+      return {
+        rule: 'max-leverage',
+        message: `the position would be above ${this.rules.maxLeverage}× the equity ${order.equity.toFixed(2)}`,
+      };
+    }
+    if (order.openPositionsAfter > this.rules.maxOpenPositions) {
+      return { rule: 'max-open-positions', message: `at most ${this.rules.maxOpenPositions} positions at once` };
+    }
+    return null;
+  }
+}

@@ -94,12 +94,14 @@ export class LiveTrader {
     this.risk.restore(entries);
     for (const entry of entries)
       if (entry.event === 'bar') this.lastBar = Math.max(this.lastBar, Number(entry.payload.time));
+    // Reconcile first, so what happened while away is found and reported; the push channel
+    // opened after it replays recent fills, which the trade ids deduplicate.
+    const differences = await this.orders.reconcile();
     this.subscription = await this.options.client.subscribe({
       onFills: (fills) => this.serial(async () => this.orders.applyFills(fills)),
       onOrderUpdates: (states) => this.serial(async () => this.orders.applyOrderUpdates(states)),
       onReconnect: () => this.serial(async () => void (await this.orders.reconcile())),
     });
-    const differences = await this.orders.reconcile();
     if (this.options.leverage) await this.options.client.setLeverage(this.options.coin, this.options.leverage, true);
     await this.armDeadMan();
     return differences;

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { redactSecrets } from '../adapters/secrets/secret-redactor.ts';
 
 /** The logging surface servers and hosts use. */
 export interface Logger {
@@ -12,7 +13,8 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /**
  * Logs on stderr (stdout stays free for command output): JSON lines for machines (servers,
  * containers), short readable lines when a person watches a terminal. Callers log messages
- * only, never request payloads, which may hold keys.
+ * only, never request payloads, which may hold keys; any secret read through a SecretStore is
+ * still masked, as a last line of defence.
  */
 export function createLogger(
   name: string,
@@ -22,14 +24,14 @@ export function createLogger(
   if (!human) {
     const log = pino({ name, level }, pino.destination(2));
     return {
-      info: (message) => log.info(message),
-      warn: (message) => log.warn(message),
-      error: (message) => log.error(message),
+      info: (message) => log.info(redactSecrets(message)),
+      warn: (message) => log.warn(redactSecrets(message)),
+      error: (message) => log.error(redactSecrets(message)),
     };
   }
   const threshold = Math.max(0, LEVELS.indexOf(level as (typeof LEVELS)[number]));
   const line = (lvl: (typeof LEVELS)[number], message: string) => {
-    if (LEVELS.indexOf(lvl) >= threshold) process.stderr.write(`${name} ${lvl}: ${message}\n`);
+    if (LEVELS.indexOf(lvl) >= threshold) process.stderr.write(`${name} ${lvl}: ${redactSecrets(message)}\n`);
   };
   return {
     info: (message) => line('info', message),

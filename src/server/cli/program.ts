@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { redactSecrets } from '../../adapters/secrets/secret-redactor.ts';
 import { HyperdeskError } from '../../shared/contract/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerBacktest } from './commands/backtest-command.ts';
@@ -57,10 +58,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof HyperdeskError) {
-      io.err(`hyperdesk: ${error.message}\n`);
+      io.err(`hyperdesk: ${redactSecrets(error.message)}\n`);
       return 1;
     }
-    io.err(`hyperdesk: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    io.err(`hyperdesk: unexpected error: ${redactSecrets((error as Error).stack ?? String(error))}\n`);
     return 70;
   }
 }

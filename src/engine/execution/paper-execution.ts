@@ -1,0 +1,454 @@
+import { Decimal } from 'decimal.js';
+import { ValidationError } from '../../shared/contract/errors.ts';
+import type { SessionEvent } from '../../shared/contract/session-events.ts';
+import type { VenueConfig } from '../../shared/contract/venue-config.ts';
+import type { Side } from '../../shared/values/side.ts';
+import type { Clock } from '../ports.ts';
+import { SimVenue } from '../venue/sim-venue.ts';
+import type { OrderRequest } from '../venue/working-order.ts';
+import type {
+  AccountState,
+  ExecOrder,
+  ExecutionClient,
+  ExecutionHandlers,
+  Journal,
+  JournalEntry,
+  PlaceResult,
+  VenueFill,
+  VenueOrderState,
+} from './execution-client.ts';
+
+/** A closed bar as paper trading receives it. */
+export interface PaperBar {
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+}
+
+/** Options for {@link PaperExecution}. */
+export interface PaperExecutionOptions {
+  /** The one market this paper account trades. */
+  readonly coin: string;
+  /** Fees, slippage, leverage, lot size and starting capital of the simulated account. */
+  readonly venue: VenueConfig;
+  /** The paper venue's own stream: everything it was told, replayed at start-up. */
+  readonly journal: Journal;
+  readonly clock: Clock;
+  /** Smallest order value the venue accepts (Hyperliquid's $10 by default). */
+  readonly minNotional?: Decimal;
+}
+
+interface PaperOrder {
+  readonly order: ExecOrder;
+  readonly oid: number;
+  /** The simulator's id of it. */
+  readonly venueId: string;
+  status: string;
+  remaining: Decimal;
+  statusTime: number;
+}
+
+type Command =
+  | { readonly kind: 'bar'; readonly bar: PaperBar }
+  | { readonly kind: 'price'; readonly price: number }
+  | { readonly kind: 'place'; readonly orders: readonly ExecOrder[]; readonly grouping: string }
+  | { readonly kind: 'cancel'; readonly cloids: readonly string[] };
+
+const TEN = new Decimal(10);
+
+/**
+ * The venue of paper trading: HyperDesk's simulated exchange (the backtest's {@link SimVenue},
+ * same fills, fees and margin) behind the same {@link ExecutionClient} port as Hyperliquid,
+ * so a paper session runs the very order manager, risk rules and trader that go live. Prices
+ * come from live closed bars (`onBar`) and, between bars, the latest price (`onPrice`):
+ * market orders fill at it, triggers fire on each bar's path.
+ *
+ * The paper venue is event-sourced: every bar, price, order and cancel is journaled before it
+ * is applied, and start-up replays them through a fresh simulator, which is deterministic, so
+ * the paper account survives a crash exactly as a real venue would.
+ */
+export class PaperExecution implements ExecutionClient {
+  private readonly options: PaperExecutionOptions;
+  private readonly venue: SimVenue;
+  private readonly lot: Decimal;
+  private readonly minNotional: Decimal;
+  private readonly byVenueId = new Map<string, PaperOrder>();
+  private readonly byCloid = new Map<string, PaperOrder>();
+  private readonly fills: VenueFill[] = [];
+  private pendingFills: VenueFill[] = [];
+  private pendingUpdates: VenueOrderState[] = [];
+  private handlers: ExecutionHandlers | null = null;
+  private price = Number.NaN;
+  private time = 0;
+  private bars = 0;
+  private lastBar = Number.NEGATIVE_INFINITY;
+  private venueSeq = 0;
+  private nextOid = 1;
+  private nextTid = 1;
+  private replaying = false;
+
+  constructor(options: PaperExecutionOptions) {
+    this.options = options;
+    this.lot = new Decimal(options.venue.lotSize);
+    this.minNotional = options.minNotional ?? TEN;
+    this.venue = new SimVenue(options.venue, { sessionId: 'paper', emit: (event) => this.onVenueEvent(event) });
+  }
+
+  /** Rebuilds the paper account from its journal; call once before trading. */
+  restore(): void {
+    this.replaying = true;
+    try {
+      for (const entry of this.options.journal.read()) this.apply(commandOf(entry), entry.at);
+    } finally {
+      this.replaying = false;
+    }
+    this.pendingFills = [];
+    this.pendingUpdates = [];
+  }
+
+  /** The latest price (fills market orders until the next one). */
+  get lastPrice(): number {
+    return this.price;
+  }
+
+  /** A bar closed: working orders fill or trigger along its path, then the price is its close. */
+  onBar(bar: PaperBar): void {
+    if (bar.time <= this.lastBar) return;
+    this.record({ kind: 'bar', bar });
+  }
+
+  /** A price between bars (a mid or a trade): market orders fill at it. */
+  onPrice(price: number): void {
+    if (!(price > 0) || !Number.isFinite(price))
+      throw new ValidationError(`paper price must be positive, got ${price}`);
+    this.record({ kind: 'price', price });
+  }
+
+  validate(order: ExecOrder): void {
+    if (order.coin !== this.options.coin) {
+      throw new ValidationError(`unknown coin "${order.coin}": this paper account trades ${this.options.coin}`);
+    }
+    if (!order.qty.isFinite() || order.qty.lte(0)) throw new ValidationError('order size must be greater than 0');
+    if (!order.qty.mod(this.lot).isZero()) {
+      throw new ValidationError(`size ${order.qty.toFixed()} is not a whole number of lots (${this.lot.toFixed()})`);
+    }
+    for (const [what, price] of [
+      ['price', order.limitPrice],
+      ['trigger price', order.triggerPrice],
+    ] as const) {
+      if (price && (!price.isFinite() || price.lte(0))) throw new ValidationError(`${what} must be positive`);
+    }
+    if (order.kind === 'limit' && !order.limitPrice) throw new ValidationError('a limit order needs a limit price');
+    if (order.kind !== 'market' && order.kind !== 'limit' && !order.triggerPrice) {
+      throw new ValidationError(`a ${order.kind} order needs a trigger price`);
+    }
+    const reference =
+      order.limitPrice ?? order.triggerPrice ?? (Number.isNaN(this.price) ? null : new Decimal(this.price));
+    if (!order.reduceOnly && reference && order.qty.times(reference).lt(this.minNotional)) {
+      throw new ValidationError(
+        `order value ${order.qty.times(reference).toFixed(2)} is below the venue's minimum of $${this.minNotional.toFixed()}`,
+      );
+    }
+  }
+
+  sizeStep(): Decimal {
+    return this.lot;
+  }
+
+  async place(
+    orders: readonly ExecOrder[],
+    grouping: 'na' | 'normalTpsl' | 'positionTpsl' = 'na',
+  ): Promise<PlaceResult[]> {
+    for (const order of orders) this.validate(order);
+    if (Number.isNaN(this.price)) {
+      return orders.map(() => ({ status: 'rejected', reason: 'the paper venue has no price yet (no bar has closed)' }));
+    }
+    for (const order of orders) {
+      if (this.byCloid.has(order.cloid)) {
+        return orders.map(() => ({ status: 'rejected', reason: 'Order with this cloid already exists.' }));
+      }
+    }
+    const results = this.record({ kind: 'place', orders, grouping }) as PlaceResult[];
+    this.flush();
+    return results;
+  }
+
+  async cancel(orders: readonly { coin: string; cloid: string }[]): Promise<boolean[]> {
+    const results = this.record({ kind: 'cancel', cloids: orders.map((o) => o.cloid) }) as boolean[];
+    this.flush();
+    return results;
+  }
+
+  async orderByCloid(cloid: string): Promise<VenueOrderState | null> {
+    const order = this.byCloid.get(cloid);
+    return order ? stateOf(order) : null;
+  }
+
+  async openOrders(): Promise<VenueOrderState[]> {
+    return [...this.byCloid.values()].filter((o) => o.status === 'open').map(stateOf);
+  }
+
+  async fillsSince(time: number): Promise<VenueFill[]> {
+    return this.fills.filter((f) => f.time >= time);
+  }
+
+  async account(): Promise<AccountState> {
+    const account = this.venue.account;
+    const mark = Number.isNaN(this.price) ? null : new Decimal(this.price);
+    const qty = account.qty;
+    return {
+      equity: mark ? account.equityAt(mark) : account.cash,
+      positions: qty.isZero()
+        ? []
+        : [{ coin: this.options.coin, qty, entryPrice: account.size.isZero() ? null : account.cost.div(account.size) }],
+    };
+  }
+
+  async mark(coin: string): Promise<Decimal> {
+    if (coin !== this.options.coin) throw new ValidationError(`the paper venue has no price for ${coin}`);
+    if (Number.isNaN(this.price)) throw new ValidationError('the paper venue has no price yet (no bar has closed)');
+    return new Decimal(this.price);
+  }
+
+  async setLeverage(coin: string, leverage: number): Promise<void> {
+    if (coin !== this.options.coin) throw new ValidationError(`unknown coin "${coin}"`);
+    if (leverage !== this.options.venue.leverage) {
+      throw new ValidationError(
+        `the paper account's leverage is ${this.options.venue.leverage}× (set when the session starts), not ${leverage}×`,
+      );
+    }
+  }
+
+  /** Nothing outlives a paper session: there is no switch to arm. */
+  async deadManSwitch(): Promise<void> {}
+
+  async subscribe(handlers: ExecutionHandlers): Promise<{ close(): Promise<void> }> {
+    this.handlers = handlers;
+    return {
+      close: async () => {
+        this.handlers = null;
+      },
+    };
+  }
+
+  /** Journals a command, then applies it (at the session clock's time). */
+  private record(command: Command): unknown {
+    const at = Math.trunc(this.options.clock.now());
+    this.options.journal.append([{ at, event: `paper.${command.kind}`, payload: payloadOf(command) }]);
+    const result = this.apply(command, at);
+    if (command.kind === 'bar' || command.kind === 'price') this.flush();
+    return result;
+  }
+
+  private apply(command: Command, at: number): unknown {
+    switch (command.kind) {
+      case 'bar': {
+        const { bar } = command;
+        this.lastBar = bar.time;
+        this.time = Math.max(this.time, bar.time);
+        this.venue.openBar(this.bars++, bar.time, bar.open);
+        this.venue.runBar(bar.open, bar.high, bar.low, bar.close);
+        this.price = bar.close;
+        return undefined;
+      }
+      case 'price':
+        this.price = command.price;
+        return undefined;
+      case 'place':
+        this.time = Math.max(this.time, at);
+        this.venue.setTime(this.time);
+        return this.applyPlace(command.orders, command.grouping);
+      case 'cancel':
+        this.venue.setTime(Math.max(this.time, at));
+        return command.cloids.map((cloid) => {
+          const order = this.byCloid.get(cloid);
+          if (!order || order.status !== 'open') return false;
+          return this.venue.cancel(order.venueId, 'canceled by request');
+        });
+    }
+  }
+
+  private applyPlace(orders: readonly ExecOrder[], grouping: string): PlaceResult[] {
+    // Position TP/SL: one-cancels-other, like the venue's position brackets.
+    const group = grouping === 'na' ? null : `tpsl-${(orders[0] as ExecOrder).cloid}`;
+    return orders.map((order) => {
+      const paper: PaperOrder = {
+        order,
+        oid: this.nextOid++,
+        // The simulator numbers its orders o1, o2, … in submit order.
+        venueId: `o${++this.venueSeq}`,
+        status: 'open',
+        remaining: order.qty,
+        statusTime: this.time,
+      };
+      this.byCloid.set(order.cloid, paper);
+      this.byVenueId.set(paper.venueId, paper);
+      const request: OrderRequest = {
+        kind: order.kind,
+        side: order.side,
+        qty: order.qty,
+        limitPrice: order.limitPrice,
+        triggerPrice: order.triggerPrice,
+        tif: order.tif,
+        reduceOnly: order.reduceOnly,
+        clientId: order.cloid,
+        group,
+      };
+      const result = this.venue.submit(request, this.price);
+      if (result.status === 'rejected') {
+        paper.status = 'rejected';
+        return { status: 'rejected', reason: result.reason ?? 'rejected' };
+      }
+      if (result.status === 'canceled') {
+        return { status: 'rejected', reason: result.reason ?? 'canceled' };
+      }
+      if (result.status === 'filled') {
+        const filled = this.fills.filter((f) => f.oid === paper.oid);
+        const qty = filled.reduce((sum, f) => sum.plus(f.qty), new Decimal(0));
+        const value = filled.reduce((sum, f) => sum.plus(f.qty.times(f.price)), new Decimal(0));
+        return {
+          status: 'filled',
+          oid: paper.oid,
+          filledQty: qty,
+          avgPrice: qty.isZero() ? new Decimal(0) : value.div(qty),
+        };
+      }
+      return { status: 'resting', oid: paper.oid };
+    });
+  }
+
+  private onVenueEvent(event: SessionEvent): void {
+    if (event.event === 'OrderFilled') {
+      const order = this.byVenueId.get(event.payload.orderId);
+      if (!order) return;
+      const qty = new Decimal(event.payload.qty);
+      order.remaining = order.remaining.minus(qty);
+      const fill: VenueFill = {
+        tid: this.nextTid++,
+        oid: order.oid,
+        cloid: order.order.cloid,
+        coin: this.options.coin,
+        side: event.payload.side as Side,
+        price: new Decimal(event.payload.price),
+        qty,
+        fee: new Decimal(event.payload.fee),
+        closedPnl: new Decimal(event.payload.realizedPnl),
+        time: event.payload.at,
+        crossed: event.payload.liquidity === 'taker',
+      };
+      this.fills.push(fill);
+      if (order.remaining.lte(0)) this.update(order, 'filled', event.payload.at);
+      if (!this.replaying) this.pendingFills.push(fill);
+    } else if (event.event === 'OrderCanceled') {
+      const order = this.byVenueId.get(event.payload.orderId);
+      if (order && order.status === 'open') this.update(order, 'canceled', event.payload.at);
+    } else if (event.event === 'OrderRejected') {
+      const order = this.byVenueId.get(event.payload.order.orderId);
+      if (order) this.update(order, 'rejected', event.payload.at);
+    } else if (event.event === 'PositionLiquidated') {
+      for (const order of this.byCloid.values())
+        if (order.status === 'open') this.update(order, 'marginCanceled', event.payload.at);
+    }
+  }
+
+  private update(order: PaperOrder, status: string, time: number): void {
+    order.status = status;
+    order.statusTime = time;
+    if (!this.replaying) this.pendingUpdates.push(stateOf(order));
+  }
+
+  /** Pushes what happened to the subscriber, after the caller's call has returned. */
+  private flush(): void {
+    const fills = this.pendingFills;
+    const updates = this.pendingUpdates;
+    this.pendingFills = [];
+    this.pendingUpdates = [];
+    const handlers = this.handlers;
+    if (!handlers || (fills.length === 0 && updates.length === 0)) return;
+    queueMicrotask(() => {
+      if (updates.length > 0) handlers.onOrderUpdates(updates);
+      if (fills.length > 0) handlers.onFills(fills);
+    });
+  }
+}
+
+function stateOf(order: PaperOrder): VenueOrderState {
+  return {
+    oid: order.oid,
+    cloid: order.order.cloid,
+    coin: order.order.coin,
+    side: order.order.side,
+    qty: order.status === 'open' ? order.remaining : new Decimal(0),
+    origQty: order.order.qty,
+    limitPrice: order.order.limitPrice ?? order.order.triggerPrice ?? new Decimal(0),
+    status: order.status,
+    statusTime: order.statusTime,
+  };
+}
+
+function payloadOf(command: Command): Record<string, unknown> {
+  switch (command.kind) {
+    case 'bar':
+      return { ...command.bar };
+    case 'price':
+      return { price: command.price };
+    case 'cancel':
+      return { cloids: command.cloids };
+    case 'place':
+      return {
+        grouping: command.grouping,
+        orders: command.orders.map((o) => ({
+          cloid: o.cloid,
+          coin: o.coin,
+          side: o.side,
+          qty: o.qty.toFixed(),
+          kind: o.kind,
+          limitPrice: o.limitPrice?.toFixed() ?? null,
+          triggerPrice: o.triggerPrice?.toFixed() ?? null,
+          tif: o.tif,
+          reduceOnly: o.reduceOnly,
+        })),
+      };
+  }
+}
+
+function commandOf(entry: JournalEntry): Command {
+  const p = entry.payload;
+  switch (entry.event) {
+    case 'paper.bar':
+      return {
+        kind: 'bar',
+        bar: {
+          time: Number(p.time),
+          open: Number(p.open),
+          high: Number(p.high),
+          low: Number(p.low),
+          close: Number(p.close),
+        },
+      };
+    case 'paper.price':
+      return { kind: 'price', price: Number(p.price) };
+    case 'paper.cancel':
+      return { kind: 'cancel', cloids: p.cloids as string[] };
+    case 'paper.place':
+      return {
+        kind: 'place',
+        grouping: String(p.grouping),
+        orders: (p.orders as Record<string, string | boolean | null>[]).map((o) => ({
+          cloid: String(o.cloid),
+          coin: String(o.coin),
+          side: o.side === 'sell' ? 'sell' : 'buy',
+          qty: new Decimal(String(o.qty)),
+          kind: o.kind as ExecOrder['kind'],
+          limitPrice: o.limitPrice === null ? null : new Decimal(String(o.limitPrice)),
+          triggerPrice: o.triggerPrice === null ? null : new Decimal(String(o.triggerPrice)),
+          tif: o.tif as ExecOrder['tif'],
+          reduceOnly: o.reduceOnly === true,
+        })),
+      };
+    default:
+      throw new ValidationError(`the paper journal has an entry this version does not know: ${entry.event}`);
+  }
+}

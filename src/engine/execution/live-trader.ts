@@ -64,6 +64,7 @@ export class LiveTrader {
   private cancelRefresh: (() => void) | null = null;
   private barCount = 0;
   private lastBar = Number.NEGATIVE_INFINITY;
+  private warmedTo = Number.NEGATIVE_INFINITY;
   private work: Promise<void> = Promise.resolve();
 
   constructor(options: LiveTraderOptions) {
@@ -117,11 +118,33 @@ export class LiveTrader {
     await this.options.client.deadManSwitch(null).catch(() => undefined);
   }
 
+  /**
+   * Shows the strategy bars that closed before the session could act on them (history at
+   * start, bars that closed while it was down): its indicators warm up, but no order is sent,
+   * since a signal from a stale bar is not one to trade on now.
+   */
+  warmUp(bars: readonly Omit<StrategyBar, 'index'>[]): Promise<void> {
+    return this.serial(async () => {
+      for (const bar of bars) {
+        if (bar.time <= this.warmedTo) continue;
+        this.warmedTo = bar.time;
+        Object.assign(this.bar, bar, { index: this.barCount++ });
+        const held = this.positions.get(this.options.coin).qty;
+        this.strategy.onBar(this.bar, held.isZero() ? 0 : held.isPositive() ? 1 : -1);
+      }
+      if (this.warmedTo > this.lastBar) {
+        this.lastBar = this.warmedTo;
+        this.options.journal.append([{ at: this.now(), event: 'bar', payload: { time: this.lastBar, warmUp: true } }]);
+      }
+    });
+  }
+
   /** Feeds a closed bar (bars already seen before a restart are skipped). */
   onBar(bar: Omit<StrategyBar, 'index'>): Promise<void> {
     return this.serial(async () => {
       if (bar.time <= this.lastBar) return;
       this.lastBar = bar.time;
+      this.warmedTo = bar.time;
       this.options.journal.append([{ at: this.now(), event: 'bar', payload: { time: bar.time } }]);
       Object.assign(this.bar, bar, { index: this.barCount++ });
       const held = this.positions.get(this.options.coin).qty;

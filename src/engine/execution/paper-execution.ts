@@ -52,8 +52,7 @@ interface PaperOrder {
 
 type Command =
   | { readonly kind: 'bar'; readonly bar: PaperBar }
-  | { readonly kind: 'price'; readonly price: number }
-  | { readonly kind: 'place'; readonly orders: readonly ExecOrder[]; readonly grouping: string }
+  | { readonly kind: 'place'; readonly orders: readonly ExecOrder[]; readonly grouping: string; readonly price: number }
   | { readonly kind: 'cancel'; readonly cloids: readonly string[] };
 
 const TEN = new Decimal(10);
@@ -65,9 +64,9 @@ const TEN = new Decimal(10);
  * come from live closed bars (`onBar`) and, between bars, the latest price (`onPrice`):
  * market orders fill at it, triggers fire on each bar's path.
  *
- * The paper venue is event-sourced: every bar, price, order and cancel is journaled before it
- * is applied, and start-up replays them through a fresh simulator, which is deterministic, so
- * the paper account survives a crash exactly as a real venue would.
+ * The paper venue is event-sourced: every bar, order (with the price it met) and cancel is
+ * journaled before it is applied, and start-up replays them through a fresh simulator, which
+ * is deterministic, so the paper account survives a crash exactly as a real venue would.
  */
 export class PaperExecution implements ExecutionClient {
   private readonly options: PaperExecutionOptions;
@@ -113,17 +112,25 @@ export class PaperExecution implements ExecutionClient {
     return this.price;
   }
 
+  /** Open time of the last bar the paper venue has seen (−∞ before the first). */
+  get lastBarTime(): number {
+    return this.lastBar;
+  }
+
   /** A bar closed: working orders fill or trigger along its path, then the price is its close. */
   onBar(bar: PaperBar): void {
     if (bar.time <= this.lastBar) return;
     this.record({ kind: 'bar', bar });
   }
 
-  /** A price between bars (a mid or a trade): market orders fill at it. */
+  /**
+   * A price between bars (a mid or a trade): market orders fill at it. Not journaled by
+   * itself: each order records the price it met.
+   */
   onPrice(price: number): void {
     if (!(price > 0) || !Number.isFinite(price))
       throw new ValidationError(`paper price must be positive, got ${price}`);
-    this.record({ kind: 'price', price });
+    this.price = price;
   }
 
   validate(order: ExecOrder): void {
@@ -170,7 +177,7 @@ export class PaperExecution implements ExecutionClient {
         return orders.map(() => ({ status: 'rejected', reason: 'Order with this cloid already exists.' }));
       }
     }
-    const results = this.record({ kind: 'place', orders, grouping }) as PlaceResult[];
+    const results = this.record({ kind: 'place', orders, grouping, price: this.price }) as PlaceResult[];
     this.flush();
     return results;
   }
@@ -238,7 +245,7 @@ export class PaperExecution implements ExecutionClient {
     const at = Math.trunc(this.options.clock.now());
     this.options.journal.append([{ at, event: `paper.${command.kind}`, payload: payloadOf(command) }]);
     const result = this.apply(command, at);
-    if (command.kind === 'bar' || command.kind === 'price') this.flush();
+    if (command.kind === 'bar') this.flush();
     return result;
   }
 
@@ -253,10 +260,8 @@ export class PaperExecution implements ExecutionClient {
         this.price = bar.close;
         return undefined;
       }
-      case 'price':
-        this.price = command.price;
-        return undefined;
       case 'place':
+        this.price = command.price;
         this.time = Math.max(this.time, at);
         this.venue.setTime(this.time);
         return this.applyPlace(command.orders, command.grouping);
@@ -392,13 +397,12 @@ function payloadOf(command: Command): Record<string, unknown> {
   switch (command.kind) {
     case 'bar':
       return { ...command.bar };
-    case 'price':
-      return { price: command.price };
     case 'cancel':
       return { cloids: command.cloids };
     case 'place':
       return {
         grouping: command.grouping,
+        price: command.price,
         orders: command.orders.map((o) => ({
           cloid: o.cloid,
           coin: o.coin,
@@ -428,14 +432,13 @@ function commandOf(entry: JournalEntry): Command {
           close: Number(p.close),
         },
       };
-    case 'paper.price':
-      return { kind: 'price', price: Number(p.price) };
     case 'paper.cancel':
       return { kind: 'cancel', cloids: p.cloids as string[] };
     case 'paper.place':
       return {
         kind: 'place',
         grouping: String(p.grouping),
+        price: Number(p.price),
         orders: (p.orders as Record<string, string | boolean | null>[]).map((o) => ({
           cloid: String(o.cloid),
           coin: String(o.coin),

@@ -11,7 +11,7 @@ import { parseSizing, type Sizing } from '../../engine/trading/sizing.ts';
 import type { VenueConfigInput } from '../../shared/contract/venue-config.ts';
 import { ValidationError } from '../../shared/contract/errors.ts';
 import type { Timeframe } from '../../shared/values/timeframe.ts';
-import { parseInterval, parseTimeOption } from './cli-options.ts';
+import { parseInterval, parseTimeOption, collect } from './cli-options.ts';
 
 /** The options of every command that runs a strategy over a candle file. */
 export interface BacktestCliOptions {
@@ -35,10 +35,6 @@ export interface BacktestCliOptions {
   lotSize?: string;
   fundingRate?: string;
   funding?: string;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** Adds the data, strategy and simulated-venue options. */

@@ -10,6 +10,11 @@ import { TIMEFRAMES, TimeframeSchema, type Timeframe } from '../../shared/values
 import { defaultDataDir } from '../app-paths.ts';
 import { parseTime } from '../../adapters/files/parse-cells.ts';
 
+/** Commander's accumulator for a repeatable option. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** Adds the `--data-dir` option every command that touches the store takes. */
 export function withDataDir(command: Command): Command {
   return command.option('--data-dir <dir>', 'folder of the HyperDesk database (default: per-user app data)');

@@ -7,6 +7,10 @@ import { registerData } from './commands/data-command.ts';
 import { registerDetect } from './commands/detect-command.ts';
 import { registerHl } from './commands/hl-command.ts';
 import { registerHlSim } from './commands/hl-sim-command.ts';
+import { registerKeys } from './commands/keys-command.ts';
+import { registerKill } from './commands/kill-command.ts';
+import { registerOrders } from './commands/orders-command.ts';
+import { registerTrade } from './commands/trade-command.ts';
 import { registerServe } from './commands/serve-command.ts';
 import { registerSweep } from './commands/sweep-command.ts';
 import { registerWalkForward } from './commands/walkforward-command.ts';
@@ -32,6 +36,10 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerWalkForward,
   registerHl,
   registerHlSim,
+  registerTrade,
+  registerOrders,
+  registerKill,
+  registerKeys,
 ];
 
 /** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */

@@ -12,7 +12,7 @@ import {
   withBacktestOptions,
   type BacktestCliOptions,
 } from '../backtest-options.ts';
-import { progressPrinter } from '../cli-options.ts';
+import { progressPrinter, collect } from '../cli-options.ts';
 import type { CliIo } from '../program.ts';
 
 /** Options shared by `sweep` and `walkforward`. */
@@ -20,10 +20,6 @@ export interface GridCliOptions extends BacktestCliOptions {
   grid: string[];
   objective: string;
   workers?: string;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** Adds `--grid`, `--objective` and `--workers`. */

@@ -4,12 +4,13 @@ import { parseJsonFile, readSmallFile } from '../../../../adapters/files/read-sm
 import { HlSigner } from '../../../../adapters/hyperliquid/hl-signer.ts';
 import { ConfigurationError, ValidationError } from '../../../../shared/contract/errors.ts';
 import { parseOrThrow } from '../../../../shared/contract/validation.ts';
+import { AddressSchema } from '../../../../shared/values/address.ts';
+import { EnvSecretStore } from '../../../../adapters/secrets/env-secret-store.ts';
 import type { CliIo } from '../../program.ts';
 
 /** Where `hl sign` takes its key from: never an argument (it would land in the shell history). */
 export const SIGNING_KEY_ENV = 'HYPERDESK_SIGNING_KEY';
 
-const AddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x address of 40 hex digits');
 const IntegerSchema = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 /**
@@ -27,7 +28,7 @@ export function registerHlSign(hl: Command, io: CliIo): void {
     .option('--testnet', 'sign for testnet (source "b")', false)
     .action(
       async (opts: { actionFile: string; nonce: string; vault?: string; expiresAfter?: string; testnet: boolean }) => {
-        const key = process.env[SIGNING_KEY_ENV];
+        const key = await new EnvSecretStore().get('signing-key');
         if (!key) throw new ConfigurationError(`set ${SIGNING_KEY_ENV} to the private key to sign with`);
         const action = parseJsonFile(
           await readSmallFile(opts.actionFile, 'action file', 1 << 20),

@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { RunLock } from '../../../adapters/run-lock.ts';
+import { SqliteJournal } from '../../../adapters/sqlite/sqlite-journal.ts';
+import { defaultDataDir } from '../../app-paths.ts';
+import { controlRunOf, lockPathOf } from '../../../host/trading/run-ids.ts';
+import { TransportError } from '../../../shared/contract/errors.ts';
+import type { CliIo } from '../program.ts';
+import { withTradingOptions, type TradingCliOptions } from '../trading-options.ts';
+import { openRunVenue } from './orders-command.ts';
+
+interface KillOptions extends TradingCliOptions {
+  reason: string;
+  waitSeconds: string;
+}
+
+/**
+ * `hyperdesk kill`: the kill switch from outside a session. The halt is journaled first (a
+ * session that starts later stays halted until resumed). A session running in another
+ * process is asked, through the journal, to cancel and flatten itself; when none runs (or
+ * it does not answer in time, live), this command cancels every open order on the market and
+ * closes the position itself.
+ */
+export function registerKill(program: Command, io: CliIo): void {
+  withTradingOptions(program.command('kill').description('kill switch: cancel all orders, flatten, halt the run'))
+    .option('--reason <text>', 'why (journaled)', 'kill switch (CLI)')
+    .option('--wait-seconds <n>', 'how long to wait for a running session to act', '10')
+    .action(async (opts: KillOptions) => {
+      const run = await openRunVenue(opts, false);
+      try {
+        const now = Date.now();
+        new SqliteJournal(run.db, run.runId).append([
+          { at: now, event: 'risk.halted', payload: { reason: opts.reason } },
+        ]);
+        io.out(`run ${run.runId} halted: new entries refused until resumed\n`);
+        const owner = RunLock.owner(lockPathOf(opts.dataDir ?? defaultDataDir(), run.runId));
+        if (owner !== null) {
+          const control = new SqliteJournal(run.db, controlRunOf(run.runId));
+          control.append([{ at: now, event: 'control.kill', payload: { reason: opts.reason } }]);
+          const request = control.readAfter(0).at(-1)?.seq ?? 0;
+          const deadline = Date.now() + Number(opts.waitSeconds) * 1000;
+          while (Date.now() < deadline) {
+            const answer = control.readAfter(request).find((e) => Number(e.entry.payload.request) === request);
+            if (answer) {
+              if (answer.entry.event === 'control.done') {
+                io.out(`the running session (process ${owner}) canceled its orders and flattened\n`);
+                return;
+              }
+              io.err(`the running session failed to act: ${String(answer.entry.payload.message)}\n`);
+              break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+          if (run.mode === 'paper') {
+            throw new TransportError(`the paper session in process ${owner} did not act; stop it and run kill again`);
+          }
+          io.err(`the session in process ${owner} did not act in time: acting on the venue directly\n`);
+        }
+        const open = (await run.execution.openOrders()).filter((o) => o.coin === run.coin);
+        const canceled = await run.execution.cancel(
+          open.filter((o) => o.cloid !== null).map((o) => ({ coin: o.coin, cloid: o.cloid as string })),
+        );
+        io.out(`canceled ${canceled.filter(Boolean).length} of ${open.length} open order(s)\n`);
+        const position = (await run.execution.account()).positions.find((p) => p.coin === run.coin);
+        if (!position || position.qty.isZero()) {
+          io.out('no position to close\n');
+          return;
+        }
+        const [result] = await run.execution.place([
+          {
+            cloid: `0x${randomBytes(16).toString('hex')}`,
+            coin: run.coin,
+            side: position.qty.isPositive() ? 'sell' : 'buy',
+            qty: position.qty.abs(),
+            kind: 'market',
+            limitPrice: null,
+            triggerPrice: null,
+            tif: 'ioc',
+            reduceOnly: true,
+          },
+        ]);
+        if (result?.status === 'filled') {
+          io.out(`closed ${position.qty.toFixed()} ${run.coin} at ${result.avgPrice.toFixed()}\n`);
+        } else {
+          throw new TransportError(
+            `the position of ${position.qty.toFixed()} ${run.coin} was not closed: ${result?.status === 'rejected' ? result.reason : (result?.status ?? 'no answer')}`,
+          );
+        }
+      } finally {
+        run.db.close();
+      }
+    });
+}

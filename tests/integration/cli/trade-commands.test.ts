@@ -1,0 +1,231 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HlSigner } from '../../../src/adapters/hyperliquid/hl-signer.ts';
+import { runHyperdesk, type CliProcess } from '../../helpers/cli-process.ts';
+import { TEST_KEY } from '../../helpers/live-venue.ts';
+import { tempDir } from '../../helpers/paths.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+const tmp = tempDir();
+const dataDir = join(tmp.dir, 'data');
+const address = new HlSigner(TEST_KEY, true).address;
+/** Everything any process printed, searched for the key at the end. */
+const transcript: string[] = [];
+let sim: CliProcess;
+let url: string;
+
+// Logs at debug level as JSON lines: the most a log could ever say.
+const ENV = { HYPERDESK_SIGNING_KEY: TEST_KEY, HYPERDESK_LOG_LEVEL: 'debug', HYPERDESK_LOG_FORMAT: 'json' };
+
+async function run(...args: string[]) {
+  const proc = runHyperdesk(args, ENV);
+  const code = await proc.exited;
+  transcript.push(proc.stdout(), proc.stderr());
+  return { code, out: proc.stdout(), err: proc.stderr() };
+}
+
+async function startTrading(mode: 'paper' | 'live') {
+  const proc = runHyperdesk(
+    [
+      'trade',
+      '--mode',
+      mode,
+      '--coin',
+      'BTC',
+      '--strategy',
+      'sma-cross',
+      '--interval',
+      '1m',
+      '--api-url',
+      url,
+      '--data-dir',
+      dataDir,
+      '--json',
+      '--warm-up',
+      '50',
+    ],
+    ENV,
+  );
+  const started = await waitFor(
+    () => {
+      if (proc.child.exitCode !== null) throw new Error(`trade exited: ${proc.stderr()}`);
+      return proc
+        .stdout()
+        .split('\n')
+        .find((l) => l.includes('"kind":"started"'));
+    },
+    30_000,
+    'the session to start',
+  );
+  return {
+    proc,
+    started: JSON.parse(started) as { mode: string; account: string; runId: string; differences: string[] },
+  };
+}
+
+async function stop(proc: CliProcess) {
+  proc.child.kill('SIGINT');
+  const code = await proc.exited;
+  transcript.push(proc.stdout(), proc.stderr());
+  return code;
+}
+
+beforeAll(async () => {
+  sim = runHyperdesk(['sim-exchange', '--port', '0', '--coins', 'BTC', '--fund', `${address}=100000`]);
+  url = await waitFor(() => /at (http:\/\/\S+),/.exec(sim.stdout())?.[1], 20_000, 'sim-exchange');
+});
+afterAll(async () => {
+  sim.child.kill('SIGINT');
+  await sim.exited;
+  tmp.remove();
+});
+
+describe('hyperdesk trade, orders, positions, kill', () => {
+  it('sim-exchange funds the account it was told to', () => {
+    expect(sim.stdout()).toContain(`funded ${address} with 100000 USDC`);
+  });
+
+  it('live: a session starts on the venue; kill from another process halts it and it says so', async () => {
+    const { proc, started } = await startTrading('live');
+    expect(started).toMatchObject({ mode: 'live', account: address, differences: [] });
+    const positions = await run(
+      'positions',
+      '--mode',
+      'live',
+      '--coin',
+      'BTC',
+      '--api-url',
+      url,
+      '--data-dir',
+      dataDir,
+    );
+    expect(positions.code).toBe(0);
+    expect(positions.out).toContain(`account ${address}: value 100000`);
+    const orders = await run('orders', '--mode', 'live', '--coin', 'BTC', '--api-url', url, '--data-dir', dataDir);
+    expect(orders.out).toContain('0 open order(s)');
+    const kill = await run(
+      'kill',
+      '--mode',
+      'live',
+      '--coin',
+      'BTC',
+      '--api-url',
+      url,
+      '--data-dir',
+      dataDir,
+      '--reason',
+      'operator test',
+    );
+    expect(kill.code).toBe(0);
+    expect(kill.out).toMatch(/halted[\s\S]*the running session \(process \d+\) canceled its orders/);
+    await waitFor(() => (proc.stdout().includes('"kind":"halted"') ? true : undefined), 5000, 'the halt event');
+    // A second session on the same run is refused while the first runs.
+    const twice = await run(
+      'trade',
+      '--mode',
+      'live',
+      '--coin',
+      'BTC',
+      '--strategy',
+      'sma-cross',
+      '--api-url',
+      url,
+      '--data-dir',
+      dataDir,
+    );
+    expect(twice.code).not.toBe(0);
+    expect(twice.err).toMatch(/already running in process \d+/);
+    expect(await stop(proc)).toBe(0);
+  });
+
+  it('paper: the paper account is shown and killed from another process', async () => {
+    const { proc, started } = await startTrading('paper');
+    expect(started.account).toBe('paper');
+    const positions = await run(
+      'positions',
+      '--mode',
+      'paper',
+      '--coin',
+      'BTC',
+      '--api-url',
+      url,
+      '--data-dir',
+      dataDir,
+    );
+    expect(positions.out).toContain('account paper: value 10000');
+    const kill = await run('kill', '--mode', 'paper', '--coin', 'BTC', '--api-url', url, '--data-dir', dataDir);
+    expect(kill.out).toContain('canceled its orders and flattened');
+    expect(await stop(proc)).toBe(0);
+  });
+
+  it('refuses real money without the confirmation, and bad options with a clear line', async () => {
+    const mainnet = await run(
+      'trade',
+      '--mode',
+      'live',
+      '--coin',
+      'BTC',
+      '--strategy',
+      'sma-cross',
+      '--network',
+      'mainnet',
+      '--data-dir',
+      dataDir,
+    );
+    expect(mainnet.code).not.toBe(0);
+    expect(mainnet.err).toContain('add --confirm-mainnet');
+    const mode = await run(
+      'trade',
+      '--mode',
+      'real',
+      '--coin',
+      'BTC',
+      '--strategy',
+      'sma-cross',
+      '--data-dir',
+      dataDir,
+    );
+    expect(mode.err).toContain('--mode: "real" is not paper or live');
+    const coin = await run(
+      'trade',
+      '--mode',
+      'paper',
+      '--coin',
+      'DOGE',
+      '--strategy',
+      'sma-cross',
+      '--api-url',
+      url,
+      '--data-dir',
+      dataDir,
+    );
+    expect(coin.err).toMatch(/unknown coin "DOGE"; the venue lists BTC/);
+  });
+
+  it('the key never appears in any output, log line, error or the database', async () => {
+    // An error path that handles the key: a malformed one (the key with a character changed).
+    const bad = runHyperdesk(
+      ['positions', '--mode', 'live', '--coin', 'BTC', '--api-url', url, '--data-dir', dataDir],
+      {
+        ...ENV,
+        HYPERDESK_SIGNING_KEY: `${TEST_KEY.slice(0, -1)}z`,
+      },
+    );
+    await bad.exited;
+    transcript.push(bad.stdout(), bad.stderr());
+    expect(bad.stderr()).toContain('not a 32-byte hex private key');
+    const files = readdirSync(dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1'));
+    const haystack = [...transcript, ...files].join('\n').toLowerCase();
+    expect(haystack.length).toBeGreaterThan(10_000);
+    // The session did write: journal, fills and logs are in there.
+    expect(haystack).toContain('risk.halted');
+    const bare = TEST_KEY.slice(2).toLowerCase();
+    expect(haystack.includes(bare)).toBe(false);
+    expect(haystack.includes(bare.slice(0, -1))).toBe(false);
+    // Nor in base64 (a serialised buffer) form.
+    expect(haystack.includes(Buffer.from(bare, 'hex').toString('base64').toLowerCase())).toBe(false);
+  });
+});

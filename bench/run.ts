@@ -13,6 +13,7 @@ import type { BenchRow, Timing } from './stats.ts';
 import { backtestSuite } from './suites/backtest.ts';
 import { contractSuite } from './suites/contract.ts';
 import { detectionSuite } from './suites/detection.ts';
+import { executionSuite } from './suites/execution.ts';
 import { marketDataSuite } from './suites/market-data.ts';
 
 const SUITES: Record<string, () => Promise<BenchRow[]>> = {
@@ -20,6 +21,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   'market-data': marketDataSuite,
   detection: detectionSuite,
   backtest: backtestSuite,
+  execution: executionSuite,
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -20,7 +20,9 @@ export class WeightLimiter {
   private readonly windowMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly spent: { at: number; weight: number }[] = [];
+  private readonly spent: { at: number; weight: number; expired: boolean }[] = [];
+  /** Σ weight of `spent`, kept as it changes: a busy client must not sum the window per request. */
+  private total = 0;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(options: WeightLimiterOptions = {}) {
@@ -38,7 +40,7 @@ export class WeightLimiter {
   /** Weight spent in the current window. */
   used(): number {
     this.expire();
-    return this.spent.reduce((sum, s) => sum + s.weight, 0);
+    return this.total;
   }
 
   /**
@@ -50,24 +52,31 @@ export class WeightLimiter {
     const turn = this.queue.then(async () => {
       for (;;) {
         this.expire();
-        const used = this.spent.reduce((sum, s) => sum + s.weight, 0);
-        if (used + w <= this.limit) break;
+        if (this.total + w <= this.limit) break;
         const oldest = this.spent[0];
         await this.sleep(oldest ? Math.max(1, oldest.at + this.windowMs - this.now()) : 1);
       }
     });
     this.queue = turn.catch(() => undefined);
     return turn.then(() => {
-      const entry = { at: this.now(), weight: w };
+      const entry = { at: this.now(), weight: w, expired: false };
       this.spent.push(entry);
+      this.total += w;
       return (actual: number) => {
-        entry.weight = Math.max(0, actual);
+        const corrected = Math.max(0, actual);
+        // Only while the entry is still in the window: an expired one no longer counts.
+        if (!entry.expired) this.total += corrected - entry.weight;
+        entry.weight = corrected;
       };
     });
   }
 
   private expire(): void {
     const cutoff = this.now() - this.windowMs;
-    while (this.spent.length > 0 && (this.spent[0] as { at: number }).at <= cutoff) this.spent.shift();
+    while (this.spent.length > 0 && (this.spent[0] as { at: number }).at <= cutoff) {
+      const gone = this.spent.shift() as { weight: number; expired: boolean };
+      gone.expired = true;
+      this.total -= gone.weight;
+    }
   }
 }

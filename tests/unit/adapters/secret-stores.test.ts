@@ -5,6 +5,7 @@ import { EnvSecretStore } from '../../../src/adapters/secrets/env-secret-store.t
 import { FileSecretStore } from '../../../src/adapters/secrets/file-secret-store.ts';
 import { KeychainSecretStore } from '../../../src/adapters/secrets/keychain-secret-store.ts';
 import { openSecretStore } from '../../../src/adapters/secrets/open-secret-store.ts';
+import type { SecretStore } from '../../../src/adapters/secrets/secret-store.ts';
 import { redactSecrets, rememberSecret } from '../../../src/adapters/secrets/secret-redactor.ts';
 import { ConfigurationError } from '../../../src/shared/contract/errors.ts';
 import { tempDir } from '../../helpers/paths.ts';
@@ -15,7 +16,7 @@ const KEY = '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318'
 
 describe('secret stores', () => {
   it('env: reads the mapped variable, trimmed; is read-only', async () => {
-    const store = new EnvSecretStore({ HYPERDESK_SIGNING_KEY: ` ${KEY}\n`, ANTHROPIC_API_KEY: '' });
+    const store: SecretStore = new EnvSecretStore({ HYPERDESK_SIGNING_KEY: ` ${KEY}\n`, ANTHROPIC_API_KEY: '' });
     expect(await store.get('signing-key')).toBe(KEY);
     expect(await store.get('anthropic-api-key')).toBeNull();
     await expect(store.set('signing-key', KEY)).rejects.toThrow(/read-only.*HYPERDESK_SIGNING_KEY/);
@@ -25,7 +26,7 @@ describe('secret stores', () => {
     const dir = join(tmp.dir, 'mounted');
     mkdirSync(dir);
     writeFileSync(join(dir, 'signing-key'), `${KEY}\n`);
-    const store = new FileSecretStore(dir);
+    const store: SecretStore = new FileSecretStore(dir);
     expect(await store.get('signing-key')).toBe(KEY);
     expect(await store.get('anthropic-api-key')).toBeNull();
     writeFileSync(join(dir, 'anthropic-api-key'), 'x'.repeat(10_000));

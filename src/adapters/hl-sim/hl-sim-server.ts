@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TimeframeSchema } from '../../shared/values/timeframe.ts';
 import { WeightLimiter } from '../hyperliquid/weight-limiter.ts';
 import { SimExchange } from './exchange/sim-exchange.ts';
+import { FundingHistoryBody, SIM_HOURLY_INTEREST, UserFundingBody } from './sim-funding.ts';
 import type { SimClock } from './sim-clock.ts';
 import type { SimMarket } from './sim-market.ts';
 
@@ -26,6 +27,7 @@ const SubscriptionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('userEvents'), user: Address }),
   z.object({ type: z.literal('allMids'), dex: z.string().optional() }),
   z.object({ type: z.literal('l2Book'), coin: z.string() }).loose(),
+  z.object({ type: z.literal('trades'), coin: z.string() }),
 ]);
 type Subscription = z.infer<typeof SubscriptionSchema>;
 
@@ -77,9 +79,10 @@ export interface RunningHlSim {
 
 /**
  * hl-sim: a local Hyperliquid-compatible exchange for tests and offline development. POST
- * /info (market data, accounts, orders, fills) and /exchange (signed actions, see
- * {@link SimExchange}) with the venue's request weights and 429s; /ws with candle, allMids,
- * l2Book, orderUpdates, userFills and userEvents subscriptions and ping/pong. Anything else
+ * /info (market data, accounts, orders, fills, fundingHistory and userFunding) and /exchange
+ * (signed actions, see {@link SimExchange}, which also settles hourly funding) with the
+ * venue's request weights and 429s; /ws with candle, allMids, l2Book, trades, orderUpdates,
+ * userFills and userEvents (fills and funding) subscriptions and ping/pong. Anything else
  * answers 501 (not simulated), never a made-up success.
  */
 export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
@@ -163,6 +166,30 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
       sendJson(res, 200, mids());
       return;
     }
+    if (type === 'fundingHistory') {
+      const parsed = FundingHistoryBody.safeParse(body);
+      if (!parsed.success || !market.has(parsed.data.coin)) {
+        sendJson(res, 422, 'Failed to deserialize the JSON body into the target type');
+        return;
+      }
+      const { coin, startTime, endTime } = parsed.data;
+      const history = exchange.funding.history(coin, startTime, endTime ?? clock.now(), clock.now());
+      settle(baseWeight + Math.floor(history.length / 20));
+      sendJson(res, 200, history);
+      return;
+    }
+    if (type === 'userFunding') {
+      const parsed = UserFundingBody.safeParse(body);
+      if (!parsed.success) {
+        sendJson(res, 422, 'Failed to deserialize the JSON body into the target type');
+        return;
+      }
+      const { user, startTime, endTime } = parsed.data;
+      const payments = exchange.fundingPayments(user, startTime, endTime ?? clock.now());
+      settle(baseWeight + Math.floor(payments.length / 20));
+      sendJson(res, 200, payments);
+      return;
+    }
     const meta = {
       universe: market.coins.map((c) => ({
         name: c.name,
@@ -178,15 +205,16 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
       const mids = market.mids();
       const ctxs = market.coins.map((c) => {
         const mark = exchange.mark(c.name).toFixed();
+        const funding = exchange.funding.nextRate(c.name, clock.now());
         return {
           dayNtlVlm: '0',
-          funding: '0.0000125',
+          funding: funding.toFixed(),
           impactPxs: null,
           markPx: mark,
           midPx: mids[c.name] ?? mark,
           openInterest: '0',
           oraclePx: mark,
-          premium: '0',
+          premium: funding.minus(SIM_HOURLY_INTEREST).toFixed(),
           prevDayPx: mark,
           dayBaseVlm: '0',
         };
@@ -293,6 +321,13 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
     }
   });
 
+  const unlistenTape = exchange.onTrade((trade) => {
+    for (const [ws, subs] of subscriptions) {
+      for (const sub of subs.values())
+        if (sub.type === 'trades' && sub.coin === trade.coin) send(ws, 'trades', [trade]);
+    }
+  });
+
   const unlisten = exchange.onEvent((event) => {
     const wanted = event.channel === 'user' ? 'userEvents' : event.channel;
     for (const [ws, subs] of subscriptions) {
@@ -327,6 +362,7 @@ export async function startHlSim(options: HlSimOptions): Promise<RunningHlSim> {
     async close() {
       unsubscribe();
       unlisten();
+      unlistenTape();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

@@ -9,6 +9,7 @@ import { bucketStart, nextBucketStart, type WeekStart } from '../../engine/data/
 import type { Timeframe } from '../../shared/values/timeframe.ts';
 import type { HlCandle } from '../hyperliquid/hl-candle.ts';
 import type { SimClock } from './sim-clock.ts';
+import type { MinuteSource } from './recorded-minutes.ts';
 import { SyntheticMinutes } from './synthetic-minutes.ts';
 
 const MINUTE = 60_000;
@@ -22,6 +23,8 @@ export interface SimCoin {
   readonly szDecimals?: number;
   /** Most leverage the venue allows on it (default 50). */
   readonly maxLeverage?: number;
+  /** Recorded 1-minute bars to replay instead of the synthetic walk. */
+  readonly minutes?: MinuteSource;
 }
 
 /** Options for {@link SimMarket}. */
@@ -40,7 +43,7 @@ export interface SimMarketOptions {
 
 interface Market {
   readonly coin: SimCoin;
-  readonly walk: SyntheticMinutes;
+  readonly walk: MinuteSource;
   readonly minutes: CandleColumnsBuilder;
 }
 
@@ -61,7 +64,7 @@ export class SimMarket {
     for (const [i, coin] of options.coins.entries()) {
       const market: Market = {
         coin,
-        walk: new SyntheticMinutes(coin.seed ?? 1000 + i, coin.startPrice ?? 40_000 / (i + 1)),
+        walk: coin.minutes ?? new SyntheticMinutes(coin.seed ?? 1000 + i, coin.startPrice ?? 40_000 / (i + 1)),
         minutes: new CandleColumnsBuilder(),
       };
       market.minutes.append(market.walk.next(start, 1));

@@ -1,17 +1,12 @@
 import { CandleColumnsBuilder, type CandleColumns } from '../../engine/data/candle-columns.ts';
 import { seededRandom } from '../../engine/util/seeded-random.ts';
-
-/** Rounds to 5 significant figures, as Hyperliquid prices are. */
-function fiveSignificant(p: number): number {
-  const decimals = Math.max(0, 4 - Math.floor(Math.log10(p)));
-  return Number(p.toFixed(decimals));
-}
+import { fiveSignificant, type MinuteSource } from './recorded-minutes.ts';
 
 /**
  * Generates 1-minute bars: a seeded random walk with wicks, for the simulated exchange when no
  * recorded data is given. The same seed, start and price give the same bars.
  */
-export class SyntheticMinutes {
+export class SyntheticMinutes implements MinuteSource {
   private readonly random: () => number;
   private price: number;
 

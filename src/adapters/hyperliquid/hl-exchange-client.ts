@@ -1,5 +1,11 @@
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { TransportError, ValidationError, VenueRejectedError } from '../../shared/contract/errors.ts';
+import {
+  ConfigurationError,
+  TransportError,
+  ValidationError,
+  VenueRejectedError,
+} from '../../shared/contract/errors.ts';
 import { describeIssues } from '../../shared/contract/validation.ts';
 import type { HlEndpoints } from './hl-endpoints.ts';
 import type { HlSigner } from './hl-signer.ts';
@@ -31,10 +37,49 @@ const ExchangeResponseSchema = z.union([
   z.object({ status: z.literal('err'), response: z.string() }),
 ]);
 
+/** The venue's userRateLimit answer. */
+const UserRateLimitSchema = z
+  .object({
+    cumVlm: z.string().regex(/^\d+(\.\d+)?$/),
+    nRequestsUsed: z.number().int().nonnegative(),
+    nRequestsCap: z.number().int().nonnegative(),
+    nRequestsSurplus: z.number().int().nonnegative(),
+  })
+  .loose();
+
+/**
+ * An address's action budget (per user, not per IP): one request per USDC traded plus an
+ * initial 10 000. Once it is spent the venue allows one action every 10 s.
+ */
+export interface AddressBudget {
+  /** The address it belongs to (lower case). */
+  readonly user: string;
+  readonly used: number;
+  readonly cap: number;
+  /** Reserved weight not yet used (bought with reserveRequestWeight). */
+  readonly surplus: number;
+  /** Cumulative traded volume, USDC: what the cap grows with. */
+  readonly cumVolume: Decimal;
+}
+
+/** EIP-712 fields of approveAgent, in the venue's order. */
+const APPROVE_AGENT_TYPES = {
+  'HyperliquidTransaction:ApproveAgent': [
+    { name: 'hyperliquidChain', type: 'string' },
+    { name: 'agentAddress', type: 'address' },
+    { name: 'agentName', type: 'string' },
+    { name: 'nonce', type: 'uint64' },
+  ],
+};
+/** The chain the wallet signs user actions on; the Python SDK's choice (any chain id works). */
+const SIGNATURE_CHAIN_ID = '0x66eee';
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
 /** Options for {@link HlExchangeClient}. */
 export interface HlExchangeClientOptions {
   readonly endpoints: HlEndpoints;
-  readonly signer: HlSigner;
+  /** Null for a read-only client (info requests only, e.g. listing an account's orders). */
+  readonly signer: HlSigner | null;
   readonly nonces: NonceManager;
   readonly limiter?: WeightLimiter;
   readonly retry?: RetryOptions;
@@ -91,6 +136,7 @@ export class HlExchangeClient {
   readonly limiter: WeightLimiter;
   private readonly options: HlExchangeClientOptions;
   private readonly fetch: typeof fetch;
+  private budget: AddressBudget | null = null;
 
   constructor(options: HlExchangeClientOptions) {
     this.options = options;
@@ -100,7 +146,7 @@ export class HlExchangeClient {
 
   /** The signer's address (an agent's, or the master's). */
   get signerAddress(): string {
-    return this.options.signer.address;
+    return this.signer().address;
   }
 
   /**
@@ -111,8 +157,9 @@ export class HlExchangeClient {
     action: Record<string, unknown>,
     options: { vaultAddress?: `0x${string}`; expiresAfter?: number } = {},
   ): Promise<WireStatus[]> {
-    const nonce = this.options.nonces.next(this.options.signer.address);
-    const signature = await this.options.signer.signL1(action, nonce, options);
+    const signer = this.signer();
+    const nonce = this.options.nonces.next(signer.address);
+    const signature = await signer.signL1(action, nonce, options);
     const body: Record<string, unknown> = { action, nonce, signature };
     if (options.vaultAddress) body.vaultAddress = options.vaultAddress;
     if (options.expiresAfter !== undefined) body.expiresAfter = options.expiresAfter;
@@ -121,11 +168,65 @@ export class HlExchangeClient {
       : Array.isArray(action.modifies)
         ? action.modifies.length
         : 0;
-    const raw = await this.post('/exchange', body, 1 + Math.floor(orders / 40));
-    const parsed = ExchangeResponseSchema.safeParse(raw);
-    if (!parsed.success) throw new ValidationError(describeIssues('exchange response', parsed.error));
-    if (parsed.data.status === 'err') throw new VenueRejectedError(parsed.data.response);
-    return parsed.data.response.data?.statuses ?? [];
+    return this.send(body, 1 + Math.floor(orders / 40));
+  }
+
+  /**
+   * Approves `agentAddress` as an API wallet of this client's signer, which must be the
+   * master account's key: approveAgent is a user-signed action. `name` (at most 16
+   * characters) makes it a named agent, replacing one of the same name; without it, it
+   * replaces the unnamed one. `validUntil` (ms, with a name) sets its expiry (at most 180
+   * days ahead).
+   */
+  async approveAgent(agentAddress: string, options: { name?: string; validUntil?: number } = {}): Promise<void> {
+    if (!ADDRESS.test(agentAddress)) throw new ValidationError(`agent address "${agentAddress}" is not an address`);
+    const name = options.name ?? '';
+    if (name.length > 16) throw new ValidationError(`agent name "${name}" is longer than 16 characters`);
+    if (options.validUntil !== undefined) {
+      if (!Number.isSafeInteger(options.validUntil) || options.validUntil <= 0)
+        throw new ValidationError(`validUntil must be a time in ms, not ${options.validUntil}`);
+      // The expiry rides in the name ("name valid_until <ms>"); an unnamed form is not documented.
+      if (name === '') throw new ValidationError('an agent with an expiry needs a name');
+    }
+    const signer = this.signer();
+    const nonce = this.options.nonces.next(signer.address);
+    const action = {
+      type: 'approveAgent',
+      signatureChainId: SIGNATURE_CHAIN_ID,
+      hyperliquidChain: signer.isTestnet ? 'Testnet' : 'Mainnet',
+      // Lower case, as the venue rebuilds the message from what it receives.
+      agentAddress: agentAddress.toLowerCase(),
+      agentName: options.validUntil === undefined ? name : `${name} valid_until ${options.validUntil}`,
+      nonce,
+    } as const;
+    const signature = await signer.signUserSigned(action, APPROVE_AGENT_TYPES);
+    // An unnamed agent is signed with an empty name and sent without one, as the Python SDK does.
+    const { agentName, ...unnamed } = action;
+    const sent = agentName === '' ? unnamed : action;
+    await this.send({ action: sent, nonce, signature }, 1);
+  }
+
+  /**
+   * Reads `user`'s action budget from the venue (userRateLimit) and remembers it as
+   * {@link addressBudget}. Agents spend their master's budget: pass the master's address.
+   */
+  async refreshAddressBudget(user: string): Promise<AddressBudget> {
+    const raw = await this.info({ type: 'userRateLimit', user });
+    const parsed = UserRateLimitSchema.safeParse(raw);
+    if (!parsed.success) throw new ValidationError(describeIssues('venue userRateLimit', parsed.error));
+    this.budget = {
+      user: user.toLowerCase(),
+      used: parsed.data.nRequestsUsed,
+      cap: parsed.data.nRequestsCap,
+      surplus: parsed.data.nRequestsSurplus,
+      cumVolume: new Decimal(parsed.data.cumVlm),
+    };
+    return this.budget;
+  }
+
+  /** The action budget as last read by {@link refreshAddressBudget}; null before the first read. */
+  get addressBudget(): AddressBudget | null {
+    return this.budget;
   }
 
   /** Places orders (`grouping` na, normalTpsl or positionTpsl). */
@@ -143,13 +244,34 @@ export class HlExchangeClient {
     return this.action({ type: 'cancelByCloid', cancels });
   }
 
+  /**
+   * Replaces one order, named by oid or cloid (cancel-and-replace: the replacement gets a new
+   * oid). The venue answers without statuses, so the new oid is not known from it; use
+   * {@link batchModify} for that.
+   */
+  async modify(oid: number | string, order: WireOrder): Promise<void> {
+    await this.action({ type: 'modify', oid, order });
+  }
+
   /** Replaces orders (cancel-and-replace: each replacement gets a new oid). */
   batchModify(modifies: readonly { oid: number | string; order: WireOrder }[]): Promise<WireStatus[]> {
     return this.action({ type: 'batchModify', modifies });
   }
 
+  /** Sets `asset`'s leverage (a whole number up to its maximum), cross or isolated. */
   updateLeverage(asset: number, isCross: boolean, leverage: number): Promise<WireStatus[]> {
     return this.action({ type: 'updateLeverage', asset, isCross, leverage });
+  }
+
+  /**
+   * Adds margin to (or, negative, removes it from) the isolated position in `asset`. `ntli` is
+   * whole micro-dollars (1 000 000 = 1 USD). `isBuy` is the position's side; it has no effect
+   * until the venue has hedge mode.
+   */
+  async updateIsolatedMargin(asset: number, isBuy: boolean, ntli: number): Promise<void> {
+    if (!Number.isSafeInteger(ntli) || ntli === 0)
+      throw new ValidationError(`ntli must be a non-zero whole number of micro-USD, not ${ntli}`);
+    await this.action({ type: 'updateIsolatedMargin', asset, isBuy, ntli });
   }
 
   /** Arms the venue's dead-man switch for `time` (ms), or removes it with null. */
@@ -165,6 +287,23 @@ export class HlExchangeClient {
       PER_20_ITEMS.has(type) && Array.isArray(result) ? weight + Math.floor(result.length / 20) : weight,
     );
     return raw;
+  }
+
+  private async send(body: Record<string, unknown>, weight: number): Promise<WireStatus[]> {
+    const raw = await this.post('/exchange', body, weight);
+    const parsed = ExchangeResponseSchema.safeParse(raw);
+    if (!parsed.success) throw new ValidationError(describeIssues('exchange response', parsed.error));
+    if (parsed.data.status === 'err') throw new VenueRejectedError(parsed.data.response);
+    return parsed.data.response.data?.statuses ?? [];
+  }
+
+  private signer(): HlSigner {
+    if (!this.options.signer) {
+      throw new ConfigurationError(
+        'this connection is read-only: trading needs a signing key (hyperdesk keys set signing-key)',
+      );
+    }
+    return this.options.signer;
   }
 
   private async post(

@@ -1,4 +1,3 @@
-import { SubscriptionClient, WebSocketTransport } from '@nktkas/hyperliquid';
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type {
@@ -8,12 +7,14 @@ import type {
   ExecutionHandlers,
   PlaceResult,
   VenueFill,
+  VenueFunding,
   VenueOrderState,
 } from '../../engine/execution/execution-client.ts';
 import { TransportError, ValidationError, VenueRejectedError } from '../../shared/contract/errors.ts';
 import { describeIssues } from '../../shared/contract/validation.ts';
 import type { HlEndpoints } from './hl-endpoints.ts';
 import type { HlExchangeClient, WireStatus } from './hl-exchange-client.ts';
+import { openHlSocket, type HlSocketTuning } from './hl-socket.ts';
 import {
   isValidPrice,
   isValidSize,
@@ -83,6 +84,38 @@ const OrderUpdatesSchema = z.array(
 );
 const UserFillsEventSchema = z.object({ fills: z.array(FillSchema) }).loose();
 
+/** A funding payment, as userFunding's delta and the userEvents funding event both carry it. */
+const FundingSchema = z
+  .object({ coin: z.string(), usdc: Num, szi: Num, fundingRate: Num, nSamples: z.number().int().nullish() })
+  .loose();
+const UserFundingSchema = z.array(
+  z
+    .object({
+      time: z.number().int(),
+      hash: z.string(),
+      delta: FundingSchema.extend({ type: z.literal('funding') }),
+    })
+    .loose(),
+);
+
+/**
+ * The userEvents events acted on (channel "user"); its `fills` duplicate userFills, and
+ * anything else (TWAP history and slices) is ignored.
+ */
+const FundingEventSchema = z.object({ funding: FundingSchema.extend({ time: z.number().int() }) }).loose();
+const AccountTakenOverSchema = z.union([
+  z.object({ liquidation: z.object({}).loose() }).loose(),
+  z.object({ nonUserCancel: z.array(z.object({ coin: z.string(), oid: z.number().int() }).loose()) }).loose(),
+]);
+
+/** userFunding answers hold at most this many payments: page on from the last one's time. */
+const FUNDING_PAGE = 500;
+/** More full pages than this is a venue answering nonsense, not a long absence (500 000 payments). */
+const MAX_FUNDING_PAGES = 1_000;
+
+/** Oids remembered across modifies (oldest forgotten first). */
+const MAX_LINEAGE = 10_000;
+
 /** A market as the order path needs it. */
 interface Asset {
   readonly index: number;
@@ -90,15 +123,14 @@ interface Asset {
   readonly maxLeverage: number;
 }
 
-/** Options for {@link HlExecution}. */
-export interface HlExecutionOptions {
+/** Options for {@link HlExecution} (and the tuning of its push connection). */
+export interface HlExecutionOptions extends HlSocketTuning {
   readonly client: HlExchangeClient;
   readonly endpoints: HlEndpoints;
   /** The account traded and read (the master or sub-account address, never the agent's). */
   readonly account: string;
   /** How far through the book a market order may reach (default 5 %, as the SDKs do). */
   readonly slippage?: number;
-  readonly reconnectBaseMs?: number;
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -109,11 +141,15 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
 
 const side = (s: 'B' | 'A') => (s === 'B' ? 'buy' : 'sell');
 
-function fillOf(f: z.infer<typeof FillSchema>): VenueFill {
+/**
+ * A venue fill. `cloidOf` names the order an oid belongs to after a modify; it wins over the
+ * fill's own cloid, which is the one the order had when that oid was placed.
+ */
+function fillOf(f: z.infer<typeof FillSchema>, cloidOf: (oid: number) => string | undefined): VenueFill {
   return {
     tid: f.tid,
     oid: f.oid,
-    cloid: f.cloid ?? null,
+    cloid: cloidOf(f.oid) ?? f.cloid ?? null,
     coin: f.coin,
     side: side(f.side),
     price: new Decimal(f.px),
@@ -122,6 +158,16 @@ function fillOf(f: z.infer<typeof FillSchema>): VenueFill {
     closedPnl: new Decimal(f.closedPnl),
     time: f.time,
     crossed: f.crossed,
+  };
+}
+
+function fundingOf(f: z.infer<typeof FundingSchema>, time: number): VenueFunding {
+  return {
+    coin: f.coin,
+    amount: new Decimal(f.usdc),
+    rate: new Decimal(f.fundingRate),
+    qty: new Decimal(f.szi),
+    time,
   };
 }
 
@@ -143,12 +189,19 @@ function orderStateOf(view: z.infer<typeof OrderViewSchema>, status: string, sta
  * Hyperliquid behind the engine's {@link ExecutionClient} port: meta (asset ids, size
  * decimals) loaded once, orders checked against the venue's grid before anything is sent,
  * market orders sent as IOC limits through the book by the slippage allowance (rounded so
- * they stay marketable), the venue's statuses mapped to the engine's, and the orderUpdates
- * and userFills channels on a WebSocket that reconnects without limit and resubscribes.
+ * they stay marketable), the venue's statuses mapped to the engine's, and the orderUpdates,
+ * userFills and userEvents (funding, liquidations, cancels by the venue) channels on one
+ * WebSocket that reconnects without limit and resubscribes.
  */
 export class HlExecution implements ExecutionClient {
   private readonly options: HlExecutionOptions;
   private readonly assets = new Map<string, Asset>();
+  /**
+   * Every oid an order has had, by the cloid it is known by: a modify replaces the oid, and
+   * fills on the old one still belong to the order.
+   */
+  private readonly lineage = new Map<number, string>();
+  private readonly cloidOf = (oid: number): string | undefined => this.lineage.get(oid);
 
   constructor(options: HlExecutionOptions) {
     this.options = options;
@@ -251,13 +304,37 @@ export class HlExecution implements ExecutionClient {
         user: this.options.account,
         startTime: start,
       });
-      const fills = parse(z.array(FillSchema), raw, 'userFillsByTime').map(fillOf);
+      const fills = parse(z.array(FillSchema), raw, 'userFillsByTime').map((f) => fillOf(f, this.cloidOf));
       out.push(...fills);
       if (fills.length < 2000) break;
       start = (fills[fills.length - 1] as VenueFill).time;
     }
     const seen = new Set<number>();
     return out.filter((f) => !seen.has(f.tid) && seen.add(f.tid)).sort((a, b) => a.time - b.time || a.tid - b.tid);
+  }
+
+  async fundingSince(time: number): Promise<VenueFunding[]> {
+    const out: VenueFunding[] = [];
+    let start = time;
+    for (let page = 0; ; page++) {
+      if (page === MAX_FUNDING_PAGES)
+        throw new ValidationError(`venue userFunding kept answering full pages past ${MAX_FUNDING_PAGES} of them`);
+      const raw = await this.options.client.info({ type: 'userFunding', user: this.options.account, startTime: start });
+      const payments = parse(UserFundingSchema, raw, 'userFunding').map((p) => fundingOf(p.delta, p.time));
+      out.push(...payments);
+      if (payments.length < FUNDING_PAGE) break;
+      // From the last one's time again (inclusive): other coins' payments of that hour may not
+      // have fitted; the repeats are dropped below. One hour's payments (one per market) always
+      // fit in a page, so moving on by at least 1 ms loses nothing.
+      start = Math.max((payments[payments.length - 1] as VenueFunding).time, start + 1);
+    }
+    const seen = new Set<string>();
+    return out
+      .filter((f) => {
+        const key = `${f.coin}@${f.time}`;
+        return !seen.has(key) && seen.add(key);
+      })
+      .sort((a, b) => a.time - b.time || (a.coin < b.coin ? -1 : a.coin > b.coin ? 1 : 0));
   }
 
   async account(): Promise<AccountState> {
@@ -294,44 +371,108 @@ export class HlExecution implements ExecutionClient {
     await this.options.client.scheduleCancel(time);
   }
 
+  /**
+   * Changes a resting order (named by its cloid or its oid) into `order`. The venue does this
+   * as cancel-and-replace: the replacement gets a NEW oid, which is returned. The
+   * replacement carries `order.cloid`, and both oids are remembered under it, so fills
+   * reported on the old oid, even without a cloid, are attributed to the same order. Named
+   * by cloid, the order must keep that cloid. A refused replacement throws
+   * {@link VenueRejectedError}: the original may already be canceled, so ask for it by cloid.
+   */
+  async modify(ref: string | number, order: ExecOrder): Promise<number> {
+    if (typeof ref === 'string' && ref.toLowerCase() !== order.cloid.toLowerCase()) {
+      throw new ValidationError(
+        `the replacement of ${ref} must keep its cloid (got ${order.cloid}): fills of both oids belong to one order`,
+      );
+    }
+    this.validate(order);
+    const wire = await this.wire(order);
+    const cloid = order.cloid.toLowerCase();
+    // batchModify, not modify: only its answer carries the replacement's status and oid.
+    const [status] = await this.options.client.batchModify([
+      { oid: typeof ref === 'string' ? ref.toLowerCase() : ref, order: wire },
+    ]);
+    const result = this.result(status);
+    if (result.status === 'rejected') {
+      throw new VenueRejectedError(`the replacement of ${ref} was refused: ${result.reason}`);
+    }
+    // Named by cloid, the old oid's fills already carry that cloid; named by oid, they may not.
+    if (typeof ref === 'number') this.lineage.set(ref, cloid);
+    let oid: number;
+    if (result.status === 'waiting') {
+      // A replacement waiting for a trigger or a parent has no oid in the answer: ask by cloid.
+      const state = await this.orderByCloid(cloid);
+      if (!state) throw new TransportError(`the venue does not know the replacement ${cloid} it accepted`);
+      oid = state.oid;
+    } else oid = result.oid;
+    this.lineage.set(oid, cloid);
+    // Bounded: an order is modified a handful of times, and old oids stop filling once canceled.
+    while (this.lineage.size > MAX_LINEAGE) this.lineage.delete(this.lineage.keys().next().value as number);
+    return oid;
+  }
+
+  /**
+   * Moves `amountUsd` of margin into (positive) or out of (negative) the isolated position in
+   * `coin`. The venue takes whole micro-dollars, so more than 6 decimals is refused.
+   */
+  async updateIsolatedMargin(coin: string, amountUsd: Decimal): Promise<void> {
+    const asset = this.asset(coin);
+    const ntli = amountUsd.times(1_000_000);
+    if (!ntli.isInteger() || ntli.isZero() || !Number.isSafeInteger(ntli.toNumber())) {
+      throw new ValidationError(
+        `isolated margin change ${amountUsd.toFixed()} USD must be non-zero with at most 6 decimals`,
+      );
+    }
+    // isBuy only matters in hedge mode, which the venue does not have yet; the Python SDK sends true.
+    await this.options.client.updateIsolatedMargin(asset.index, true, ntli.toNumber());
+  }
+
   async subscribe(handlers: ExecutionHandlers): Promise<{ close(): Promise<void> }> {
-    const base = this.options.reconnectBaseMs ?? 500;
-    const transport = new WebSocketTransport({
-      url: this.options.endpoints.wsUrl,
-      isTestnet: this.options.endpoints.isTestnet,
-      reconnect: {
-        maxRetries: Number.POSITIVE_INFINITY,
-        reconnectionDelay: (attempt: number) => Math.round(Math.random() * Math.min(10_000, base * 2 ** attempt)),
-      },
+    const { endpoints, reconnectBaseMs, reconnectCapMs, breakerAfter, keepAliveMs, pongTimeoutMs } = this.options;
+    const socket = openHlSocket({
+      endpoints,
+      reconnectBaseMs,
+      reconnectCapMs,
+      breakerAfter,
+      keepAliveMs,
+      pongTimeoutMs,
+      onReconnect: handlers.onReconnect,
+      onConnection: handlers.onConnection,
     });
-    let opened = false;
-    transport.socket.addEventListener('open', () => {
-      if (opened) handlers.onReconnect();
-      opened = true;
-    });
-    const client = new SubscriptionClient({ transport });
     const user = this.options.account as `0x${string}`;
     try {
       const subs = await Promise.all([
-        client.orderUpdates({ user }, (event: unknown) => {
+        socket.subscriptions.orderUpdates({ user }, (event: unknown) => {
           const parsed = OrderUpdatesSchema.safeParse(event);
           if (parsed.success)
             handlers.onOrderUpdates(parsed.data.map((u) => orderStateOf(u.order, u.status, u.statusTimestamp)));
         }),
-        client.userFills({ user }, (event: unknown) => {
+        socket.subscriptions.userFills({ user }, (event: unknown) => {
           const parsed = UserFillsEventSchema.safeParse(event);
-          if (parsed.success) handlers.onFills(parsed.data.fills.map(fillOf));
+          if (parsed.success) handlers.onFills(parsed.data.fills.map((f) => fillOf(f, this.cloidOf)));
+        }),
+        socket.subscriptions.userEvents({ user }, (event: unknown) => {
+          const funding = FundingEventSchema.safeParse(event);
+          if (funding.success) handlers.onFunding?.([fundingOf(funding.data.funding, funding.data.funding.time)]);
+          // The venue changed the account without the trader asking: a liquidation closes
+          // positions and a nonUserCancel removes orders (margin, delisting, …). The fills and
+          // order updates that go with them may not map onto the trader's orders, so its view of
+          // positions and orders can no longer be trusted; onReconnect is the engine's "fetch
+          // everything again", which reconciles orders and fills with the venue.
+          else if (AccountTakenOverSchema.safeParse(event).success) handlers.onReconnect();
         }),
       ]);
       return {
         async close() {
           await Promise.all(subs.map((s) => s.unsubscribe().catch(() => undefined)));
-          transport.close();
+          socket.close();
         },
       };
     } catch (error) {
-      transport.close();
-      throw new TransportError(`cannot subscribe to the account's orders and fills: ${(error as Error).message}`);
+      socket.close();
+      throw new TransportError(
+        `cannot subscribe to the account's orders, fills and events: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -41,6 +41,18 @@ export interface VenueFill {
   readonly crossed: boolean;
 }
 
+/** A funding settlement on a position, as the venue reports it. */
+export interface VenueFunding {
+  readonly coin: string;
+  /** Paid into the account (negative when the position paid). */
+  readonly amount: Decimal;
+  readonly rate: Decimal;
+  /** Signed position size it was settled on. */
+  readonly qty: Decimal;
+  /** Settlement time (the hour), unix ms: with the coin, it identifies the payment. */
+  readonly time: number;
+}
+
 /** An order as the venue holds it (or held it last). */
 export interface VenueOrderState {
   readonly oid: number;
@@ -76,6 +88,14 @@ export interface ExecutionHandlers {
   readonly onOrderUpdates: (orders: readonly VenueOrderState[]) => void;
   /** The push connection came back after a drop: missed fills must be fetched. */
   readonly onReconnect: () => void;
+  /**
+   * The push connection's state, for display and alerting: `up` on every open, `down` when
+   * an open connection drops, `breaker-open` once when several attempts in a row have failed
+   * (the venue keeps being retried). Optional: a venue without such a connection never calls it.
+   */
+  readonly onConnection?: (state: 'up' | 'down' | 'breaker-open') => void;
+  /** Funding settled on a position (each payment once per coin and hour; replays are deduplicated). */
+  readonly onFunding?: (payments: readonly VenueFunding[]) => void;
 }
 
 /**
@@ -105,6 +125,8 @@ export interface ExecutionClient {
   /** Arms the venue's dead-man switch for `time` (ms), or removes it. */
   deadManSwitch(time: number | null): Promise<void>;
   subscribe(handlers: ExecutionHandlers): Promise<{ close(): Promise<void> }>;
+  /** Funding settled at or after `time`, oldest first (to recover payments missed while away). */
+  fundingSince(time: number): Promise<VenueFunding[]>;
 }
 
 /** An entry of the trading journal. */

@@ -8,7 +8,8 @@ import { createStrategy, type StrategySpec } from '../strategy/strategy-registry
 import type { Intent } from '../trading/intent.ts';
 import { sizeEntry } from '../trading/sizing.ts';
 import { powerOfTenPlaces } from '../venue/lots.ts';
-import type { ExecOrder, ExecutionClient, Journal } from './execution-client.ts';
+import type { ExecOrder, ExecutionClient, Journal, VenueFunding } from './execution-client.ts';
+import { FundingLedger } from './funding-ledger.ts';
 import { OrderManager, type OrderManagerEvent, type TrackedOrder } from './order-manager.ts';
 import { PositionManager } from './position-manager.ts';
 import { RiskManager, type RiskRules } from './risk-manager.ts';
@@ -19,6 +20,9 @@ export type TraderEvent =
   | { readonly kind: 'signal'; readonly intent: Intent; readonly time: number }
   | { readonly kind: 'risk'; readonly rule: string; readonly message: string }
   | { readonly kind: 'halted'; readonly reason: string }
+  | { readonly kind: 'resumed' }
+  | { readonly kind: 'connection'; readonly state: 'up' | 'down' | 'breaker-open' }
+  | { readonly kind: 'funding'; readonly funding: VenueFunding }
   | { readonly kind: 'error'; readonly message: string };
 
 /** Options for {@link LiveTrader}. */
@@ -57,6 +61,7 @@ export class LiveTrader {
   readonly orders: OrderManager;
   readonly positions = new PositionManager();
   readonly risk: RiskManager;
+  private readonly funding: FundingLedger;
   private readonly options: LiveTraderOptions;
   private readonly strategy: Strategy;
   private readonly bar: StrategyBar = { index: 0, time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
@@ -66,10 +71,15 @@ export class LiveTrader {
   private lastBar = Number.NEGATIVE_INFINITY;
   private warmedTo = Number.NEGATIVE_INFINITY;
   private work: Promise<void> = Promise.resolve();
+  /** The venue's push channel failed to reconnect too often: no new entries until it is back. */
+  private venueUnreachable = false;
 
   constructor(options: LiveTraderOptions) {
     this.options = options;
     this.risk = new RiskManager(options.rules);
+    this.funding = new FundingLedger(options.journal, this.positions, (funding) =>
+      this.emit({ kind: 'funding', funding }),
+    );
     this.strategy = createStrategy(options.strategy, { interval: options.interval, hooks: {} });
     this.orders = new OrderManager({
       client: options.client,
@@ -93,15 +103,27 @@ export class LiveTrader {
     const entries = this.options.journal.read();
     this.orders.restore(entries);
     this.risk.restore(entries);
+    this.funding.restore(entries);
     for (const entry of entries)
       if (entry.event === 'bar') this.lastBar = Math.max(this.lastBar, Number(entry.payload.time));
     // Reconcile first, so what happened while away is found and reported; the push channel
     // opened after it replays recent fills, which the trade ids deduplicate.
     const differences = await this.orders.reconcile();
+    await this.funding.catchUp(this.options.client, this.now());
     this.subscription = await this.options.client.subscribe({
       onFills: (fills) => this.serial(async () => this.orders.applyFills(fills)),
       onOrderUpdates: (states) => this.serial(async () => this.orders.applyOrderUpdates(states)),
-      onReconnect: () => this.serial(async () => void (await this.orders.reconcile())),
+      onReconnect: () =>
+        this.serial(async () => {
+          await this.orders.reconcile();
+          await this.funding.catchUp(this.options.client, this.now());
+        }),
+      onFunding: (payments) => this.serial(async () => void this.funding.apply(payments)),
+      onConnection: (state) => {
+        if (state === 'breaker-open') this.venueUnreachable = true;
+        if (state === 'up') this.venueUnreachable = false;
+        this.emit({ kind: 'connection', state });
+      },
     });
     if (this.options.leverage) await this.options.client.setLeverage(this.options.coin, this.options.leverage, true);
     await this.armDeadMan();
@@ -170,6 +192,7 @@ export class LiveTrader {
   resume(): void {
     this.risk.resume();
     this.options.journal.append([{ at: this.now(), event: 'risk.resumed', payload: {} }]);
+    this.emit({ kind: 'resumed' });
   }
 
   private async act(intent: Intent): Promise<void> {
@@ -183,6 +206,10 @@ export class LiveTrader {
     }
     const long = intent.side === 'buy';
     if (!held.isZero() && held.isPositive() === long && intent.fresh !== true) return;
+    if (this.venueUnreachable) {
+      this.denied('venue-unreachable', 'the venue connection is down (reconnecting): no new entries until it is back');
+      return;
+    }
     if (!held.isZero()) {
       await this.orders.cancel(this.orders.open.filter((o) => o.order.coin === coin).map((o) => o.order.cloid));
       await this.flatten(intent.reason);

@@ -15,6 +15,7 @@ import type {
   JournalEntry,
   PlaceResult,
   VenueFill,
+  VenueFunding,
   VenueOrderState,
 } from './execution-client.ts';
 
@@ -76,6 +77,8 @@ export class PaperExecution implements ExecutionClient {
   private readonly byVenueId = new Map<string, PaperOrder>();
   private readonly byCloid = new Map<string, PaperOrder>();
   private readonly fills: VenueFill[] = [];
+  private readonly fundings: VenueFunding[] = [];
+  private pendingFundings: VenueFunding[] = [];
   private pendingFills: VenueFill[] = [];
   private pendingUpdates: VenueOrderState[] = [];
   private handlers: ExecutionHandlers | null = null;
@@ -105,6 +108,7 @@ export class PaperExecution implements ExecutionClient {
     }
     this.pendingFills = [];
     this.pendingUpdates = [];
+    this.pendingFundings = [];
   }
 
   /** The latest price (fills market orders until the next one). */
@@ -199,6 +203,10 @@ export class PaperExecution implements ExecutionClient {
 
   async fillsSince(time: number): Promise<VenueFill[]> {
     return this.fills.filter((f) => f.time >= time);
+  }
+
+  async fundingSince(time: number): Promise<VenueFunding[]> {
+    return this.fundings.filter((f) => f.time >= time);
   }
 
   async account(): Promise<AccountState> {
@@ -352,6 +360,16 @@ export class PaperExecution implements ExecutionClient {
     } else if (event.event === 'OrderRejected') {
       const order = this.byVenueId.get(event.payload.order.orderId);
       if (order) this.update(order, 'rejected', event.payload.at);
+    } else if (event.event === 'FundingPaid') {
+      const funding: VenueFunding = {
+        coin: this.options.coin,
+        amount: new Decimal(event.payload.amount),
+        rate: new Decimal(event.payload.rate),
+        qty: new Decimal(event.payload.position),
+        time: event.payload.at,
+      };
+      this.fundings.push(funding);
+      if (!this.replaying) this.pendingFundings.push(funding);
     } else if (event.event === 'PositionLiquidated') {
       for (const order of this.byCloid.values())
         if (order.status === 'open') this.update(order, 'marginCanceled', event.payload.at);
@@ -368,13 +386,16 @@ export class PaperExecution implements ExecutionClient {
   private flush(): void {
     const fills = this.pendingFills;
     const updates = this.pendingUpdates;
+    const fundings = this.pendingFundings;
     this.pendingFills = [];
     this.pendingUpdates = [];
+    this.pendingFundings = [];
     const handlers = this.handlers;
-    if (!handlers || (fills.length === 0 && updates.length === 0)) return;
-    queueMicrotask(() => {
+    if (!handlers || (fills.length === 0 && updates.length === 0 && fundings.length === 0)) return;
+    void Promise.resolve().then(() => {
       if (updates.length > 0) handlers.onOrderUpdates(updates);
       if (fills.length > 0) handlers.onFills(fills);
+      if (fundings.length > 0) handlers.onFunding?.(fundings);
     });
   }
 }

@@ -33,6 +33,8 @@ export interface OpenExecutionOptions {
   /** Paper: starting balance and leverage of the simulated account. */
   readonly capital?: string;
   readonly leverage?: number;
+  /** Paper: hourly funding rate charged on the position (none when left out). */
+  readonly fundingRatePerHour?: string;
   /**
    * Live: only reading (orders, positions). The key is still used when there is one, but
    * `account` alone is enough.
@@ -62,6 +64,10 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Open
       leverage: options.leverage ?? 1,
       lotSize: new Decimal(10).pow(-szDecimals).toFixed(),
       fill: 'close',
+      funding:
+        options.fundingRatePerHour === undefined
+          ? { kind: 'none' }
+          : { kind: 'constant', ratePerHour: options.fundingRatePerHour },
     });
     if (!venue.success) throw new ValidationError(describeIssues('paper account', venue.error));
     const paper = new PaperExecution({
@@ -75,14 +81,26 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Open
   }
   const secrets = options.secrets;
   if (!secrets) throw new ConfigurationError('live trading needs a secret store for the signing key');
-  const key = await secrets.get('signing-key');
+  const key = await secrets.get('signing-key').catch((error: unknown) => {
+    // Reading needs no key: an unavailable keychain only matters when there is none to read.
+    if (options.readOnly && options.account !== undefined) return null;
+    throw error;
+  });
+  if (!key && options.readOnly && options.account !== undefined) {
+    const account = parseOrThrow(AddressSchema, options.account, '--account');
+    const client = new HlExchangeClient({ endpoints: options.endpoints, signer: null, nonces: new NonceManager(now) });
+    const execution = new HlExecution({ client, endpoints: options.endpoints, account });
+    await execution.init();
+    return { execution, paper: null, account };
+  }
   if (!key) {
     throw new ConfigurationError(
       `no signing key in ${secrets.describe}: store an agent key with "hyperdesk keys set signing-key" (keychain) or set HYPERDESK_SIGNING_KEY with --secrets env`,
     );
   }
   const signer = new HlSigner(key, options.endpoints.isTestnet);
-  const account = options.account === undefined ? signer.address : parseOrThrow(AddressSchema, options.account, '--account');
+  const account =
+    options.account === undefined ? signer.address : parseOrThrow(AddressSchema, options.account, '--account');
   const client = new HlExchangeClient({ endpoints: options.endpoints, signer, nonces: new NonceManager(now) });
   const execution = new HlExecution({ client, endpoints: options.endpoints, account });
   await execution.init();

@@ -182,6 +182,11 @@ export class TradingSession {
   private async pollControl(): Promise<void> {
     for (const { seq, entry } of this.control.readAfter(this.controlSeq)) {
       this.controlSeq = seq;
+      if (entry.event === 'control.resume') {
+        this.trader.resume();
+        this.options.log('info', 'halt lifted from another process');
+        continue;
+      }
       if (entry.event !== 'control.kill') continue;
       const reason = String(entry.payload.reason ?? 'kill switch');
       this.options.log('warn', `kill switch from another process: ${reason}`);

@@ -8,7 +8,7 @@ import { registerDetect } from './commands/detect-command.ts';
 import { registerHl } from './commands/hl-command.ts';
 import { registerHlSim } from './commands/hl-sim-command.ts';
 import { registerKeys } from './commands/keys-command.ts';
-import { registerKill } from './commands/kill-command.ts';
+import { registerKill, registerResume } from './commands/kill-command.ts';
 import { registerOrders } from './commands/orders-command.ts';
 import { registerTrade } from './commands/trade-command.ts';
 import { registerServe } from './commands/serve-command.ts';
@@ -39,6 +39,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerTrade,
   registerOrders,
   registerKill,
+  registerResume,
   registerKeys,
 ];
 

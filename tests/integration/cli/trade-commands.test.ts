@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HlSigner } from '../../../src/adapters/hyperliquid/hl-signer.ts';
@@ -120,6 +120,9 @@ describe('hyperdesk trade, orders, positions, kill', () => {
     expect(kill.code).toBe(0);
     expect(kill.out).toMatch(/halted[\s\S]*the running session \(process \d+\) canceled its orders/);
     await waitFor(() => (proc.stdout().includes('"kind":"halted"') ? true : undefined), 5000, 'the halt event');
+    const resume = await run('resume', '--mode', 'live', '--coin', 'BTC', '--api-url', url, '--data-dir', dataDir);
+    expect(resume.out).toMatch(/resumed \(the session in process \d+ is told\)/);
+    await waitFor(() => (proc.stdout().includes('"kind":"resumed"') ? true : undefined), 5000, 'the resume event');
     // A second session on the same run is refused while the first runs.
     const twice = await run(
       'trade',
@@ -227,5 +230,58 @@ describe('hyperdesk trade, orders, positions, kill', () => {
     expect(haystack.includes(bare.slice(0, -1))).toBe(false);
     // Nor in base64 (a serialised buffer) form.
     expect(haystack.includes(Buffer.from(bare, 'hex').toString('base64').toLowerCase())).toBe(false);
+  });
+});
+
+describe('hyperdesk sim-exchange --data', () => {
+  it("replays a file's 1-minute bars as the market, and refuses other intervals", async () => {
+    const start = Math.floor(Date.now() / 60_000) * 60_000 - 20 * 60_000;
+    const rows = Array.from({ length: 30 }, (_, i) => {
+      const open = 30_000 + i * 10;
+      return `${(start + i * 60_000) / 1000},${open},${open + 15},${open - 5},${open + 10},1.5`;
+    });
+    const file = join(tmp.dir, 'btc-1m.csv');
+    writeFileSync(file, `time,open,high,low,close,volume\n${rows.join('\n')}\n`);
+    const replay = runHyperdesk([
+      'sim-exchange',
+      '--port',
+      '0',
+      '--coins',
+      'BTC',
+      '--data',
+      file,
+      '--history-minutes',
+      '10',
+    ]);
+    try {
+      const at = await waitFor(() => /at (http:\/\/\S+),/.exec(replay.stdout())?.[1], 20_000, 'sim-exchange');
+      expect(replay.stdout()).toContain('BTC replays 30 bars of btc-1m.csv');
+      const response = await fetch(`${at}/info`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'candleSnapshot',
+          req: { coin: 'BTC', interval: '1m', startTime: 0, endTime: Date.now() },
+        }),
+      });
+      const candles = (await response.json()) as { o: string; c: string }[];
+      // History starts with the file's first bars, in order.
+      expect(candles.slice(0, 3).map((c) => [c.o, c.c])).toEqual([
+        ['30000', '30010'],
+        ['30010', '30020'],
+        ['30020', '30030'],
+      ]);
+    } finally {
+      replay.child.kill('SIGINT');
+      await replay.exited;
+    }
+    const hourly = join(tmp.dir, 'btc-1h.csv');
+    writeFileSync(
+      hourly,
+      `time,open,high,low,close,volume\n1704067200,1,2,0.5,1.5,1\n1704070800,1.5,2,1,1.8,1\n1704074400,1.8,2,1,1.9,1\n`,
+    );
+    const refused = await run('sim-exchange', '--port', '0', '--data', hourly);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('has 1h bars; the exchange replays 1-minute bars');
   });
 });

@@ -24,11 +24,11 @@ beforeEach(() => {
 afterEach(() => db.close());
 
 /** A paper session on BTC 1h with a 2 % stop (risk sizing) and a 2:1 target. */
-async function session(strategyParams: Record<string, unknown> = {}) {
+async function session(strategyParams: Record<string, unknown> = {}, venue: Record<string, unknown> = {}) {
   const clock = { now: () => now };
   const paper = new PaperExecution({
     coin: 'BTC',
-    venue: VenueConfigSchema.parse({ capital: '10000', lotSize: '0.00001', fill: 'close', leverage: 2 }),
+    venue: VenueConfigSchema.parse({ capital: '10000', lotSize: '0.00001', fill: 'close', leverage: 2, ...venue }),
     journal: new SqliteJournal(db, 'paper-venue:BTC'),
     clock,
   });
@@ -179,6 +179,52 @@ describe('paper trading: the live trader on the simulated venue', () => {
     expect(states.map((o) => o?.status)).toEqual(['filled', 'canceled']);
     const fills = await s.paper.fillsSince(0);
     expect(fills.at(-1)?.price.toFixed()).toBe('49000');
+  });
+
+  it('refuses new entries while the venue connection is down past its breaker, and trades again once it is back', async () => {
+    const s = await session();
+    // The paper venue has no connection to lose: tell the trader what a real one reports.
+    const handlers = (s.paper as unknown as { handlers: { onConnection?: (state: string) => void } }).handlers;
+    handlers.onConnection?.('breaker-open');
+    await feed(s, wave(12));
+    expect(s.events.filter((e) => e.kind === 'order')).toEqual([]);
+    expect(s.events.some((e) => e.kind === 'risk' && e.rule === 'venue-unreachable')).toBe(true);
+    handlers.onConnection?.('up');
+    await feed(s, wave(24, 12));
+    expect(s.events.some((e) => e.kind === 'order')).toBe(true);
+  });
+
+  it('books hourly funding once each, journaled, and keeps it across a restart', async () => {
+    const funded = { funding: { kind: 'constant', ratePerHour: '0.001' } };
+    // A strategy that never crosses on a flat market: only the order below trades.
+    const s = await session({ fast: 2, slow: 4 }, funded);
+    const flat = (i: number) => ({ time: START + i * H, open: 50_000, high: 50_000, low: 50_000, close: 50_000 });
+    s.paper.onBar(flat(0));
+    await s.trader.orders.submit([
+      {
+        coin: 'BTC',
+        side: 'buy',
+        qty: new Decimal('0.1'),
+        kind: 'market',
+        limitPrice: null,
+        triggerPrice: null,
+        tif: 'ioc',
+        reduceOnly: false,
+      },
+    ]);
+    for (let i = 1; i <= 3; i++) s.paper.onBar(flat(i));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const paid = await s.paper.fundingSince(0);
+    expect(paid.length).toBe(3);
+    // Longs pay a positive rate: 0.1 BTC × 50000 × 0.001 = 5 per hour, exactly.
+    expect(paid.map((f) => f.amount.toFixed())).toEqual(['-5', '-5', '-5']);
+    expect(s.trader.positions.get('BTC').funding.toFixed()).toBe('-15');
+    expect(s.events.filter((e) => e.kind === 'funding').length).toBe(3);
+    await s.trader.stop();
+    const again = await session({ fast: 2, slow: 4 }, funded);
+    // Restored from the journal, then caught up from the venue: still three payments.
+    expect(again.trader.positions.get('BTC').funding.toFixed()).toBe('-15');
+    expect(new SqliteJournal(db, 'paper:BTC').read().filter((e) => e.event === 'funding').length).toBe(3);
   });
 
   it('refuses bad orders with a clear error and records nothing', async () => {

@@ -6,7 +6,7 @@ import { HlSigner } from '../../../src/adapters/hyperliquid/hl-signer.ts';
 import { wireOrder } from '../../../src/adapters/hyperliquid/hl-wire.ts';
 import { NonceManager } from '../../../src/adapters/hyperliquid/nonce-manager.ts';
 import { WeightLimiter } from '../../../src/adapters/hyperliquid/weight-limiter.ts';
-import { VenueRejectedError } from '../../../src/shared/contract/errors.ts';
+import { ValidationError, VenueRejectedError } from '../../../src/shared/contract/errors.ts';
 import { simEnvironment } from '../../helpers/hl-sim.ts';
 
 const MASTER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -49,29 +49,27 @@ describe('the exchange client against hl-sim', () => {
   });
 
   it('approves the agent with a user-signed action from the master key', async () => {
-    const nonce = env.clock.now();
-    const action = {
-      type: 'approveAgent',
-      signatureChainId: '0x66eee' as const,
-      hyperliquidChain: 'Testnet',
-      agentAddress: agent.address,
-      agentName: 'hyperdesk',
-      nonce,
-    };
-    const signature = await master.signUserSigned(action, {
-      'HyperliquidTransaction:ApproveAgent': [
-        { name: 'hyperliquidChain', type: 'string' },
-        { name: 'agentAddress', type: 'address' },
-        { name: 'agentName', type: 'string' },
-        { name: 'nonce', type: 'uint64' },
-      ],
+    const masterClient = new HlExchangeClient({
+      endpoints: resolveEndpoints({ apiUrl: env.sim.url, network: 'testnet' }),
+      signer: master,
+      nonces: new NonceManager(() => env.clock.now()),
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
     });
-    const response = await fetch(`${env.sim.url}/exchange`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action, nonce, signature }),
-    });
-    expect(await response.json()).toEqual({ status: 'ok', response: { type: 'default' } });
+    const before = env.sim.stats.exchangeRequests;
+    await expect(masterClient.approveAgent('0x1234')).rejects.toThrow(ValidationError);
+    await expect(masterClient.approveAgent(agent.address, { name: 'a name far too long' })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(masterClient.approveAgent(agent.address, { validUntil: env.clock.now() + 1000 })).rejects.toThrow(
+      ValidationError,
+    );
+    expect(env.sim.stats.exchangeRequests).toBe(before);
+    await expect(masterClient.approveAgent(agent.address, { name: 'hyperdesk' })).resolves.toBeUndefined();
+    expect(env.sim.exchange.user(master.address)?.agents.get(agent.address.toLowerCase())).toBe('hyperdesk');
+    // The agent cannot approve agents: its signature recovers an address without an account.
+    await expect(client.approveAgent(master.address)).rejects.toThrow(
+      new VenueRejectedError(`Must deposit before performing actions. User: ${agent.address.toLowerCase()}`),
+    );
   });
 
   it('places a resting limit, finds it in openOrders, and cancels it', async () => {

@@ -7,6 +7,23 @@ export interface SimPosition {
   szi: Decimal;
   /** Entry value (|szi| × average entry). */
   entryNtl: Decimal;
+  /** Margin moved into (or out of) an isolated position by updateIsolatedMargin. */
+  marginAdded: Decimal;
+}
+
+/** A user's leverage setting on a coin (cross at 20× until set). */
+export function leverageOf(user: SimUser, coin: string): { cross: boolean; value: number } {
+  return user.leverage.get(coin) ?? { cross: true, value: 20 };
+}
+
+/**
+ * Margin a position holds at `mark`: its value over the leverage, plus whatever was added to
+ * it when isolated (cross positions draw on the whole account instead).
+ */
+export function positionMargin(user: SimUser, coin: string, pos: SimPosition, mark: Decimal): Decimal {
+  const lev = leverageOf(user, coin);
+  const base = pos.szi.abs().times(mark).div(lev.value);
+  return lev.cross ? base : base.plus(pos.marginAdded);
 }
 
 /** An order the simulated book holds for a user. */
@@ -54,6 +71,25 @@ export interface SimFill {
   readonly cloid?: string;
 }
 
+/** A funding payment in the venue's `userFunding` shape. */
+export interface SimFundingPayment {
+  /** The settlement hour, unix ms. */
+  readonly time: number;
+  /** Funding is no transaction of the user's: the venue reports it with the zero hash. */
+  readonly hash: string;
+  readonly delta: {
+    readonly type: 'funding';
+    readonly coin: string;
+    /** Paid into the account (negative when the position paid). */
+    readonly usdc: string;
+    /** Signed size of the position it was settled on. */
+    readonly szi: string;
+    readonly fundingRate: string;
+    /** Premium samples behind the rate; the sim has none to count. */
+    readonly nSamples: number | null;
+  };
+}
+
 /** One account of the simulated exchange. */
 export interface SimUser {
   readonly address: string;
@@ -65,6 +101,8 @@ export interface SimUser {
   readonly statuses: Map<number, SimOrderStatus>;
   readonly cloids: Map<string, number>;
   readonly fills: SimFill[];
+  /** Funding payments, oldest first. */
+  readonly fundings: SimFundingPayment[];
   /** Approved agent (API wallet) addresses and their names. */
   readonly agents: Map<string, string>;
   scheduledCancel: number | null;
@@ -84,6 +122,7 @@ export function newUser(address: string, usdc: Decimal): SimUser {
     statuses: new Map(),
     cloids: new Map(),
     fills: [],
+    fundings: [],
     agents: new Map(),
     scheduledCancel: null,
     scheduledCancelsToday: 0,
@@ -108,7 +147,11 @@ export function direction(before: Decimal, after: Decimal): string {
  * returns the realised PnL (before the fee).
  */
 export function applyFill(user: SimUser, coin: string, size: Decimal, px: Decimal): Decimal {
-  const pos = user.positions.get(coin) ?? { szi: new Decimal(0), entryNtl: new Decimal(0) };
+  const pos = user.positions.get(coin) ?? {
+    szi: new Decimal(0),
+    entryNtl: new Decimal(0),
+    marginAdded: new Decimal(0),
+  };
   let realized = new Decimal(0);
   const held = pos.szi;
   if (held.isZero() || held.isNegative() === size.isNegative()) {
@@ -123,14 +166,52 @@ export function applyFill(user: SimUser, coin: string, size: Decimal, px: Decima
       pos.entryNtl = new Decimal(0);
     } else if (after.isNegative() === held.isNegative()) {
       pos.entryNtl = entry.times(after.abs());
+      // Reducing an isolated position releases its added margin in proportion.
+      pos.marginAdded = pos.marginAdded.times(after.abs()).div(held.abs());
     } else {
       pos.entryNtl = after.abs().times(px);
+      pos.marginAdded = new Decimal(0);
     }
     pos.szi = after;
   }
   if (pos.szi.isZero()) user.positions.delete(coin);
   else user.positions.set(coin, pos);
   return realized;
+}
+
+const ZERO_HASH = `0x${'0'.repeat(64)}`;
+
+/**
+ * Settles one hour's funding on `user`'s `coin` position: the position receives
+ * −szi × mark × rate (a long pays a positive rate, a short receives it), rounded to whole
+ * micro-dollars as the venue's USDC amounts are, and the account's balance moves by exactly
+ * the amount reported. Returns the payment, or null when the account holds no such position.
+ */
+export function applyFunding(
+  user: SimUser,
+  coin: string,
+  time: number,
+  mark: Decimal,
+  rate: Decimal,
+): SimFundingPayment | null {
+  const pos = user.positions.get(coin);
+  if (!pos || pos.szi.isZero()) return null;
+  const usdc = pos.szi.neg().times(mark).times(rate).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+  user.usdc = user.usdc.plus(usdc);
+  const payment: SimFundingPayment = {
+    time,
+    hash: ZERO_HASH,
+    delta: {
+      type: 'funding',
+      coin,
+      usdc: wire(usdc),
+      szi: wire(pos.szi),
+      fundingRate: wire(rate),
+      nSamples: null,
+    },
+  };
+  user.fundings.push(payment);
+  return payment;
 }
 
 /** The order in the venue's `openOrders` shape. */
@@ -180,8 +261,10 @@ export function clearinghouseView(
     const value = pos.szi.abs().times(px);
     const entry = pos.entryNtl.div(pos.szi.abs());
     const upnl = pos.szi.isPositive() ? px.minus(entry).times(pos.szi) : entry.minus(px).times(pos.szi.abs());
-    const lev = user.leverage.get(coin) ?? { cross: true, value: 20 };
-    const margin = value.div(lev.value);
+    const lev = leverageOf(user, coin);
+    const margin = positionMargin(user, coin, pos, px);
+    // Isolated: the USD the position's margin account holds, net of the position bought with it.
+    const rawUsd = lev.cross ? {} : { rawUsd: wire(margin.minus(pos.szi.times(entry)).toDecimalPlaces(6)) };
     unrealized = unrealized.plus(upnl);
     marginUsed = marginUsed.plus(margin);
     ntl = ntl.plus(value);
@@ -191,7 +274,7 @@ export function clearinghouseView(
         coin,
         szi: wire(pos.szi),
         entryPx: wire(entry.toSignificantDigits(8)),
-        leverage: { type: lev.cross ? 'cross' : 'isolated', value: lev.value },
+        leverage: { type: lev.cross ? 'cross' : 'isolated', value: lev.value, ...rawUsd },
         liquidationPx: null,
         marginUsed: wire(margin.toDecimalPlaces(6)),
         maxLeverage: maxLeverage(coin),

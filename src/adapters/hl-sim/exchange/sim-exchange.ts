@@ -2,16 +2,20 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { isValidPrice } from '../../hyperliquid/hl-wire.ts';
 import type { SimClock } from '../sim-clock.ts';
+import { SIM_FUNDING_INTERVAL, SIM_MAX_RANGE_ITEMS, SimFundingRates } from '../sim-funding.ts';
 import type { SimMarket } from '../sim-market.ts';
 import { NonceWindow } from './nonce-window.ts';
 import {
   applyFill,
+  applyFunding,
   clearinghouseView,
   direction,
   frontendOrderView,
   newUser,
   openOrderView,
+  positionMargin,
   type SimFill,
+  type SimFundingPayment,
   type SimOrder,
   type SimUser,
 } from './sim-accounts.ts';
@@ -35,6 +39,23 @@ export interface SimUserEvent {
   readonly channel: 'orderUpdates' | 'userFills' | 'user';
   readonly data: unknown;
 }
+
+/** A trade on a coin's public tape, in the venue's `trades` channel shape. */
+export interface SimTrade {
+  readonly coin: string;
+  /** The aggressor's side. */
+  readonly side: 'B' | 'A';
+  readonly px: string;
+  readonly sz: string;
+  readonly hash: string;
+  readonly time: number;
+  readonly tid: number;
+  /** Buyer, then seller. */
+  readonly users: readonly [string, string];
+}
+
+/** The rest of the simulated market: the other side of every fill, and of the tape's trades. */
+export const SIM_MARKET_MAKER = '0x000000000000000000000000000000000000beef';
 
 /** An /exchange answer: HTTP status and body. */
 export interface SimReply {
@@ -84,10 +105,14 @@ function decimal(text: string): Decimal | null {
 /**
  * The exchange side of hl-sim: accounts, agents, nonces, an order book per coin that
  * matches against the simulated mark price (taker fills at the touch, resting limits when
- * the mark reaches them, triggers on the mark), positions and fills in the venue's shapes,
- * and the venue's error strings. Signatures are verified and the signer recovered exactly as
- * the venue does, so a client that signs wrongly fails here too. Test controls: set the
- * price, reject or partly fill the next orders.
+ * the mark reaches them, triggers on the mark), modify as cancel-and-replace, isolated
+ * margin, positions and fills in the venue's shapes, a public tape (every fill, and a one-lot
+ * trade at each move of the mark), per-address request counts, and the venue's error
+ * strings (the refusals of updateIsolatedMargin are the sim's own wording). Signatures are
+ * verified and the signer recovered exactly as the venue does, so a client that signs wrongly
+ * fails here too. Funding settles on every position at each hour the clock passes, at the
+ * rate {@link SimExchange.funding} reports for that hour. Test controls: set the price or a
+ * coin's funding rate, reject or partly fill the next orders, push a raw user event.
  */
 export class SimExchange {
   private readonly options: SimExchangeOptions;
@@ -97,17 +122,27 @@ export class SimExchange {
   private readonly nonces = new NonceWindow();
   private readonly overrides = new Map<string, Decimal>();
   private readonly listeners = new Set<(event: SimUserEvent) => void>();
+  private readonly tape = new Set<(trade: SimTrade) => void>();
+  /** Last price each coin's tape printed, to print a trade when the mark moves. */
+  private readonly lastPrinted = new Map<string, string>();
   private readonly takerFee: Decimal;
   private readonly makerFee: Decimal;
   private nextOid = 1_000;
   private nextTid = 1;
+  /** Tape trades of price moves are numbered apart, so fills keep their tids. */
+  private nextTapeTid = 1_000_000_000;
   private rejections: string[] = [];
   private partialFraction: Decimal | null = null;
+  /** The last hour whose funding has been settled (hours up to the start predate every position). */
+  private settledHour: number;
+  /** Funding rates per coin and hour: what fundingHistory reports and what positions pay. */
+  readonly funding = new SimFundingRates();
 
   constructor(options: SimExchangeOptions) {
     this.options = options;
     this.takerFee = new Decimal(options.takerFee ?? '0.00045');
     this.makerFee = new Decimal(options.makerFee ?? '0.00015');
+    this.settledHour = Math.floor(options.clock.now() / SIM_FUNDING_INTERVAL) * SIM_FUNDING_INTERVAL;
     options.clock.onTick(() => this.tick());
   }
 
@@ -128,6 +163,40 @@ export class SimExchange {
     this.tick();
   }
 
+  /**
+   * Pins `coin`'s hourly funding rate (a fraction: 0.001 is 0.1 % per hour) for every
+   * settlement from the next hour on; null returns it to the interest component alone.
+   */
+  setFundingRate(coin: string, rate: Decimal.Value | null): void {
+    if (!this.coin(coin)) throw new Error(`hl-sim lists no coin ${coin}`);
+    this.funding.setRate(coin, rate, this.options.clock.now());
+  }
+
+  /**
+   * Pushes `data` to `address`'s userEvents subscriptions as the venue would (channel
+   * "user"): for events the sim does not produce itself, such as `liquidation` or
+   * `nonUserCancel`.
+   */
+  pushUserEvent(address: string, data: unknown): void {
+    this.emit({ user: address.toLowerCase(), channel: 'user', data });
+  }
+
+  /**
+   * `address`'s funding payments settled in [startTime, endTime], oldest first, at most 500:
+   * the venue's `userFunding` answer.
+   */
+  fundingPayments(address: string, startTime: number, endTime: number): SimFundingPayment[] {
+    const user = this.users.get(address.toLowerCase());
+    if (!user) return [];
+    const out: SimFundingPayment[] = [];
+    for (const payment of user.fundings) {
+      if (payment.time < startTime || payment.time > endTime) continue;
+      out.push(payment);
+      if (out.length === SIM_MAX_RANGE_ITEMS) break;
+    }
+    return out;
+  }
+
   /** The next `count` orders are refused with `message` (a venue error string). */
   rejectNext(count: number, message: string): void {
     this.rejections = Array.from({ length: count }, () => message);
@@ -142,6 +211,12 @@ export class SimExchange {
   onEvent(listener: (event: SimUserEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribes to the public tape: every fill, and a trade at each move of a coin's mark. */
+  onTrade(listener: (trade: SimTrade) => void): () => void {
+    this.tape.add(listener);
+    return () => this.tape.delete(listener);
   }
 
   /** The account of `address`, for tests. */
@@ -204,7 +279,9 @@ export class SimExchange {
     if (vaultAddress) return err(`Vault not registered: ${vaultAddress}`);
     const nonceProblem = this.nonces.accept(signer, nonce, now);
     if (nonceProblem) return err(nonceProblem);
-    user.requests++;
+    // The address budget counts a batch of n as n requests (the IP limit counts it as one).
+    const batch = [action.orders, action.cancels, action.modifies].find(Array.isArray);
+    user.requests += Math.max(1, batch?.length ?? 0);
     switch (type) {
       case 'order':
         return this.order(user, action);
@@ -218,6 +295,8 @@ export class SimExchange {
         return this.modify(user, (action.modifies as unknown[] | undefined) ?? [], true);
       case 'updateLeverage':
         return this.updateLeverage(user, action);
+      case 'updateIsolatedMargin':
+        return this.updateIsolatedMargin(user, action);
       case 'scheduleCancel':
         return this.scheduleCancel(user, action, now);
       case 'noop':
@@ -386,23 +465,8 @@ export class SimExchange {
     const touch = order.side === 'B' ? ask : bid;
     const crosses = order.trigger === null && (order.side === 'B' ? order.limitPx.gte(ask) : order.limitPx.lte(bid));
     const lev = user.leverage.get(order.coin)?.value ?? 20;
-    let equity = user.usdc;
-    let used = new Decimal(0);
-    for (const [coin, pos] of user.positions) {
-      const px = this.mark(coin);
-      const entry = pos.entryNtl.div(pos.szi.abs());
-      equity = equity.plus(
-        pos.szi.isPositive() ? px.minus(entry).times(pos.szi) : entry.minus(px).times(pos.szi.abs()),
-      );
-      used = used.plus(
-        pos.szi
-          .abs()
-          .times(px)
-          .div(user.leverage.get(coin)?.value ?? 20),
-      );
-    }
     const required = order.sz.times(crosses ? touch : order.limitPx).div(lev);
-    return required.gt(equity.minus(used)) ? 'Insufficient margin to place order.' : null;
+    return required.gt(this.freeMargin(user)) ? 'Insufficient margin to place order.' : null;
   }
 
   private rest(user: SimUser, order: SimOrder): void {
@@ -461,6 +525,18 @@ export class SimExchange {
       ...(order.cloid ? { cloid: order.cloid } : {}),
     };
     user.fills.push(fill);
+    // The same trade on the public tape: the taker is the aggressor, the sim's market the other side.
+    const aggressor = crossed ? order.side : order.side === 'B' ? 'A' : 'B';
+    this.print({
+      coin: order.coin,
+      side: aggressor,
+      px: fill.px,
+      sz: fill.sz,
+      hash: fill.hash,
+      time: now,
+      tid: fill.tid,
+      users: order.side === 'B' ? [user.address, SIM_MARKET_MAKER] : [SIM_MARKET_MAKER, user.address],
+    });
     this.emit({ user: user.address, channel: 'userFills', data: { user: user.address, fills: [fill] } });
     this.emit({ user: user.address, channel: 'user', data: { fills: [fill] } });
     if (order.sz.isZero()) {
@@ -534,6 +610,42 @@ export class SimExchange {
     return { status: 200, body: OK_DEFAULT };
   }
 
+  /**
+   * Moves margin between the account and an isolated position: `ntli` micro-USD in, or out
+   * when negative. Taking out more than leaves the position its initial margin, or putting in
+   * more than the account has free, is refused.
+   */
+  private updateIsolatedMargin(user: SimUser, action: Record<string, unknown>): SimReply {
+    const parsed = z.object({ asset: z.number().int(), isBuy: z.boolean(), ntli: z.number().int() }).safeParse(action);
+    if (!parsed.success) return { status: 422, body: 'Failed to deserialize the JSON body into the target type' };
+    const coin = this.coinOf(parsed.data.asset);
+    if (!coin) return err(`Asset ${parsed.data.asset} is out of range.`);
+    const pos = user.positions.get(coin.name);
+    if (!pos) return err(`No position in ${coin.name} to update the isolated margin of.`);
+    const lev = user.leverage.get(coin.name);
+    if (!lev || lev.cross) return err(`Cannot update isolated margin of a cross position in ${coin.name}.`);
+    const amount = new Decimal(parsed.data.ntli).div(1_000_000);
+    if (amount.isNegative() && pos.marginAdded.plus(amount).isNegative())
+      return err('Insufficient margin to remove: the position would fall below its initial margin.');
+    if (amount.isPositive() && amount.gt(this.freeMargin(user)))
+      return err('Insufficient margin to add: the account has not that much free.');
+    pos.marginAdded = pos.marginAdded.plus(amount);
+    return { status: 200, body: OK_DEFAULT };
+  }
+
+  /** Account value not held as margin by any position. */
+  private freeMargin(user: SimUser): Decimal {
+    let equity = user.usdc;
+    let used = new Decimal(0);
+    for (const [coin, pos] of user.positions) {
+      const px = this.mark(coin);
+      const entry = pos.entryNtl.div(pos.szi.abs());
+      equity = equity.plus(pos.szi.times(px.minus(entry)));
+      used = used.plus(positionMargin(user, coin, pos, px));
+    }
+    return equity.minus(used);
+  }
+
   private scheduleCancel(user: SimUser, action: Record<string, unknown>, now: number): SimReply {
     const time = action.time;
     if (time === undefined) {
@@ -551,6 +663,9 @@ export class SimExchange {
 
   private tick(): void {
     const now = this.options.clock.now();
+    // Funding first: the hours the clock passed were settled on the positions held then,
+    // before anything the new mark fills changes them.
+    this.settleFunding(now);
     for (const user of this.users.values()) {
       if (user.scheduledCancel !== null && now >= user.scheduledCancel) {
         user.scheduledCancel = null;
@@ -584,6 +699,57 @@ export class SimExchange {
           this.fill(user, order, order.sz, order.limitPx, false);
       }
     }
+    this.printMoves(now);
+  }
+
+  /**
+   * Settles every hour boundary in (last settled hour, now], each on its own: a clock that
+   * jumps several hours settles each of them. Each is marked at the mark of now: the sim keeps
+   * no mark history (the venue uses the oracle price at the hour, which a real-time clock
+   * ticking every second matches closely).
+   */
+  private settleFunding(now: number): void {
+    const hour = Math.floor(now / SIM_FUNDING_INTERVAL) * SIM_FUNDING_INTERVAL;
+    for (let time = this.settledHour + SIM_FUNDING_INTERVAL; time <= hour; time += SIM_FUNDING_INTERVAL) {
+      for (const user of this.users.values()) {
+        for (const coin of [...user.positions.keys()]) {
+          const payment = applyFunding(user, coin, time, this.mark(coin), this.funding.rateAt(coin, time));
+          if (!payment) continue;
+          const { type: _type, ...funding } = payment.delta;
+          this.emit({ user: user.address, channel: 'user', data: { funding: { time, ...funding } } });
+        }
+      }
+    }
+    this.settledHour = Math.max(this.settledHour, hour);
+  }
+
+  /** Prints a trade of one lot at each coin's mark when it has moved since the last print. */
+  private printMoves(now: number): void {
+    if (this.tape.size === 0) return;
+    const mids = this.options.market.mids();
+    for (const coin of this.options.market.coins) {
+      const mark = this.overrides.get(coin.name) ?? new Decimal(mids[coin.name] ?? '0');
+      const last = this.lastPrinted.get(coin.name);
+      if (last === mark.toFixed()) continue;
+      this.lastPrinted.set(coin.name, mark.toFixed());
+      // The first look at a coin only sets where its tape starts.
+      if (last === undefined || mark.isZero()) continue;
+      const tid = this.nextTapeTid++;
+      this.print({
+        coin: coin.name,
+        side: mark.gt(last) ? 'B' : 'A',
+        px: mark.toFixed(),
+        sz: new Decimal(10).pow(-(coin.szDecimals ?? 5)).toFixed(),
+        hash: `0x${(tid * 2654435761).toString(16).padStart(64, '0').slice(-64)}`,
+        time: now,
+        tid,
+        users: [SIM_MARKET_MAKER, SIM_MARKET_MAKER],
+      });
+    }
+  }
+
+  private print(trade: SimTrade): void {
+    for (const listener of this.tape) listener(trade);
   }
 
   private emit(event: SimUserEvent): void {
@@ -639,7 +805,8 @@ export class SimExchange {
           cumVlm: (user?.cumVolume ?? new Decimal(0)).toFixed(),
           nRequestsUsed: used,
           nRequestsCap: cap,
-          nRequestsSurplus: Math.max(0, cap - used),
+          // Weight bought with reserveRequestWeight and not yet used: the sim sells none.
+          nRequestsSurplus: 0,
         };
       }
       case 'l2Book': {

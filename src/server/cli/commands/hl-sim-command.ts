@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { SimClock } from '../../../adapters/hl-sim/sim-clock.ts';
-import { SimMarket } from '../../../adapters/hl-sim/sim-market.ts';
+import { RecordedMinutes } from '../../../adapters/hl-sim/recorded-minutes.ts';
+import { SimMarket, type SimCoin } from '../../../adapters/hl-sim/sim-market.ts';
+import { ValidationError } from '../../../shared/contract/errors.ts';
+import { loadBars } from '../backtest-options.ts';
 import { startHlSim } from '../../../adapters/hl-sim/hl-sim-server.ts';
 import { CoinSchema } from '../../../shared/contract/series.ts';
 import { parseOrThrow } from '../../../shared/contract/validation.ts';
@@ -21,14 +24,25 @@ export function registerHlSim(program: Command, io: CliIo): void {
     .option('--coins <list>', 'comma-separated markets', 'BTC,ETH')
     .option('--history-minutes <n>', 'minutes of history before now', '10080')
     .option('--fund <address=usdc>', 'credit an account with USDC, repeatable', collect, [])
-    .action(async (opts: { port: string; coins: string; historyMinutes: string; fund: string[] }) => {
+    .option('--data <file>', "replay this file's 1-minute bars as the first coin's market (looped)")
+    .action(async (opts: { port: string; coins: string; historyMinutes: string; fund: string[]; data?: string }) => {
       const port = parseOrThrow(z.coerce.number().int().min(0).max(65535), opts.port, '--port');
       const historyMinutes = parseOrThrow(
         z.coerce.number().int().min(1).max(5_000_000),
         opts.historyMinutes,
         '--history-minutes',
       );
-      const coins = opts.coins.split(',').map((c) => ({ name: parseOrThrow(CoinSchema, c.trim(), '--coins') }));
+      const coins: SimCoin[] = opts.coins
+        .split(',')
+        .map((c) => ({ name: parseOrThrow(CoinSchema, c.trim(), '--coins') }));
+      if (opts.data !== undefined) {
+        const { bars, interval, label } = await loadBars({ data: opts.data, param: [], strategy: '' });
+        if (interval !== '1m')
+          throw new ValidationError(`--data: ${label} has ${interval} bars; the exchange replays 1-minute bars`);
+        const first = coins[0] as SimCoin;
+        coins[0] = { ...first, minutes: new RecordedMinutes(bars) };
+        io.out(`${first.name} replays ${bars.length} bars of ${label}\n`);
+      }
       const clock = new SimClock();
       const funds = opts.fund.map((pair) => {
         const [address, amount] = pair.split('=');
@@ -43,7 +57,9 @@ export function registerHlSim(program: Command, io: CliIo): void {
         io.out(`funded ${fund.address} with ${fund.usdc} USDC\n`);
       }
       const ticker = setInterval(() => clock.tick(), 1000);
-      io.out(`hl-sim (synthetic data) at ${sim.url}, WebSocket ${sim.wsUrl}; use --api-url ${sim.url}\n`);
+      io.out(
+        `hl-sim (${opts.data === undefined ? 'synthetic data' : 'recorded data'}) at ${sim.url}, WebSocket ${sim.wsUrl}; use --api-url ${sim.url}\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());

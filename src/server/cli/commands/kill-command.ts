@@ -91,3 +91,27 @@ export function registerKill(program: Command, io: CliIo): void {
       }
     });
 }
+
+/**
+ * `hyperdesk resume`: lifts a halt (kill switch) of a run. Journaled, so a session started
+ * later trades again; a running session is told through the control stream.
+ */
+export function registerResume(program: Command, io: CliIo): void {
+  withTradingOptions(
+    program.command('resume').description('lift the halt of a run: new entries are allowed again'),
+  ).action(async (opts: TradingCliOptions) => {
+    const run = await openRunVenue(opts, true);
+    try {
+      new SqliteJournal(run.db, run.runId).append([{ at: Date.now(), event: 'risk.resumed', payload: {} }]);
+      const owner = RunLock.owner(lockPathOf(opts.dataDir ?? defaultDataDir(), run.runId));
+      if (owner !== null) {
+        new SqliteJournal(run.db, controlRunOf(run.runId)).append([
+          { at: Date.now(), event: 'control.resume', payload: {} },
+        ]);
+      }
+      io.out(`run ${run.runId} resumed${owner !== null ? ` (the session in process ${owner} is told)` : ''}\n`);
+    } finally {
+      run.db.close();
+    }
+  });
+}

@@ -31,6 +31,7 @@ interface TradeOptions extends TradingCliOptions {
   interval: string;
   leverage: string;
   capital?: string;
+  fundingRate?: string;
   rules?: string;
   deadMan: string;
   warmUp: string;
@@ -54,6 +55,12 @@ function describe(event: TraderEvent): string {
       const o = event.order;
       return `order ${o.order.cloid} ${o.order.side} ${o.order.qty.toFixed()} ${o.order.kind}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
     }
+    case 'resumed':
+      return 'halt lifted: trading again';
+    case 'funding':
+      return `funding ${event.funding.coin} ${event.funding.amount.toFixed()} (rate ${event.funding.rate.toFixed()})`;
+    case 'connection':
+      return `venue connection ${event.state}`;
     case 'difference':
       return `reconciliation: ${event.message}`;
   }
@@ -73,6 +80,10 @@ export function registerTrade(program: Command, io: CliIo): void {
     .option('--interval <interval>', 'bar interval the strategy trades', '1m')
     .option('--leverage <x>', 'leverage set on the venue (cross margin)', '1')
     .option('--capital <amount>', 'paper: starting balance (default 10000)')
+    .option(
+      '--funding-rate <rate>',
+      'paper: hourly funding rate charged on the position, e.g. 0.0000125 (default none)',
+    )
     .option('--rules <file.json>', 'risk rules (riskPercent, dailyLossLimit, maxLeverage, …); defaults otherwise')
     .option(
       '--dead-man <seconds>',
@@ -119,6 +130,7 @@ export function registerTrade(program: Command, io: CliIo): void {
           secrets,
           account: opts.account,
           capital: opts.capital,
+          fundingRatePerHour: opts.fundingRate,
           leverage,
         });
         const runId = runIdOf(mode, venue.source, opened.account, coin);

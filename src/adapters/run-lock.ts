@@ -1,12 +1,15 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { ConfigurationError } from '../shared/contract/errors.ts';
 
 /**
  * An exclusive lock on one trading run (an account and market in one mode) for processes on
  * this machine: two engines trading the same account would each think its orders are the only
- * ones. The lock file holds the owner's pid; a lock whose owner is dead (kill -9, power loss)
- * is taken over.
+ * ones. The lock file holds the owner's pid and appears atomically with it (hard link of a
+ * file already written), so no one ever reads a half-made lock. A lock whose owner is dead
+ * (kill -9, power loss) is taken over; two processes taking over the same stale lock cannot
+ * both win, because the stale file is moved away first and only one move succeeds.
  */
 export class RunLock {
   readonly path: string;
@@ -19,38 +22,36 @@ export class RunLock {
   /** Takes the lock at `path`, or throws a ConfigurationError naming the process that has it. */
   static acquire(path: string, what: string): RunLock {
     mkdirSync(dirname(path), { recursive: true });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(path, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        const lock = new RunLock(path);
-        lock.held = true;
-        return lock;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(mine, String(process.pid), { mode: 0o600 });
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          linkSync(mine, path);
+          const lock = new RunLock(path);
+          lock.held = true;
+          return lock;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
         const owner = RunLock.owner(path);
         if (owner !== null) {
           throw new ConfigurationError(
             `${what} is already running in process ${owner}; stop it first (or use hyperdesk kill)`,
           );
         }
-        // The owner died without unlocking: the lock is stale.
-        rmSync(path, { force: true });
+        RunLock.removeStale(path);
       }
+      throw new ConfigurationError(`cannot take the lock for ${what}: it keeps changing hands`);
+    } finally {
+      rmSync(mine, { force: true });
     }
-    throw new ConfigurationError(`cannot take the lock ${path}`);
   }
 
   /** The pid of the live process holding the lock at `path`, or null. */
   static owner(path: string): number | null {
-    let pid: number;
-    try {
-      pid = Number(readFileSync(path, 'utf8').trim());
-    } catch {
-      return null;
-    }
-    if (!Number.isInteger(pid) || pid <= 0) return null;
+    const pid = readPid(path);
+    if (pid === null) return null;
     if (pid === process.pid) return pid;
     try {
       process.kill(pid, 0);
@@ -61,9 +62,41 @@ export class RunLock {
     }
   }
 
+  /** Moves a dead owner's lock aside; if it turns out to be live (just taken), puts it back. */
+  private static removeStale(path: string): void {
+    const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+    try {
+      renameSync(path, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    if (RunLock.owner(aside) !== null) {
+      // Someone took the lock between our look and our move: give it back.
+      try {
+        linkSync(aside, path);
+      } catch {
+        // A third process holds it now; the file we moved is not needed.
+      }
+    }
+    rmSync(aside, { force: true });
+  }
+
+  /** Releases the lock, only if it is still ours. */
   release(): void {
     if (!this.held) return;
     this.held = false;
-    rmSync(this.path, { force: true });
+    if (readPid(this.path) === process.pid) rmSync(this.path, { force: true });
   }
+}
+
+function readPid(path: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch {
+    return null;
+  }
+  const pid = Number(text);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }

@@ -290,10 +290,22 @@ export class HlExchangeClient {
   }
 
   private async send(body: Record<string, unknown>, weight: number): Promise<WireStatus[]> {
-    const raw = await this.post('/exchange', body, weight);
+    const attempt = { reached: false };
+    const raw = await this.post('/exchange', body, weight, undefined, attempt);
     const parsed = ExchangeResponseSchema.safeParse(raw);
     if (!parsed.success) throw new ValidationError(describeIssues('exchange response', parsed.error));
-    if (parsed.data.status === 'err') throw new VenueRejectedError(parsed.data.response);
+    if (parsed.data.status === 'err') {
+      // An earlier attempt may have reached the venue (a timeout, a dropped connection, a 5xx):
+      // then this refusal is of the repeat (a duplicate nonce), not of the action, whose
+      // outcome is unknown. The caller asks the venue instead of taking it for a rejection.
+      if (attempt.reached) {
+        throw new TransportError(
+          `the venue refused a repeat of an action an earlier attempt may have delivered (${parsed.data.response}); its outcome is unknown`,
+          'TIMEOUT',
+        );
+      }
+      throw new VenueRejectedError(parsed.data.response);
+    }
     return parsed.data.response.data?.statuses ?? [];
   }
 
@@ -311,6 +323,7 @@ export class HlExchangeClient {
     body: unknown,
     weight: number,
     actual?: (result: unknown) => number,
+    attempt: { reached: boolean } = { reached: false },
   ): Promise<unknown> {
     const text = JSON.stringify(body);
     return withRetry(
@@ -326,6 +339,8 @@ export class HlExchangeClient {
             signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
           });
         } catch (error) {
+          // Sent or not, nobody can tell: the request may have been processed.
+          attempt.reached = true;
           throw new TransportError(
             `${path}: ${(error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message}`,
             (error as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'TRANSPORT',
@@ -341,7 +356,10 @@ export class HlExchangeClient {
         }
         const content = await response.text();
         if (!response.ok) {
-          if (response.status >= 500) throw new HttpFailure(response.status, `${path}: venue error ${response.status}`);
+          if (response.status >= 500) {
+            attempt.reached = true;
+            throw new HttpFailure(response.status, `${path}: venue error ${response.status}`);
+          }
           throw new ValidationError(
             `${path}: the venue refused the request (${response.status}): ${content.slice(0, 200)}`,
           );

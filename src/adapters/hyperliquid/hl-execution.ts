@@ -282,6 +282,19 @@ export class HlExecution implements ExecutionClient {
     return orders.map((_, i) => statuses[i] === 'success');
   }
 
+  async cancelAll(coin: string): Promise<number> {
+    const asset = this.asset(coin).index;
+    const open = (await this.openOrders()).filter((o) => o.coin === coin);
+    if (open.length === 0) return 0;
+    // By oid: orders placed elsewhere (the venue's app) have no cloid and must go too.
+    const statuses = await this.options.client.cancel(open.map((o) => ({ a: asset, o: o.oid })));
+    return statuses.filter((s) => s === 'success').length;
+  }
+
+  roundPrice(coin: string, price: Decimal, direction: 'up' | 'down'): Decimal {
+    return roundPrice(price, { szDecimals: this.asset(coin).szDecimals }, direction);
+  }
+
   async orderByCloid(cloid: string): Promise<VenueOrderState | null> {
     const raw = await this.options.client.info({ type: 'orderStatus', user: this.options.account, oid: cloid });
     const status = parse(OrderStatusSchema, raw, 'orderStatus');

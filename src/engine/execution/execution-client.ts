@@ -111,9 +111,13 @@ export interface ExecutionClient {
   validate(order: ExecOrder): void;
   /** The size step (lot) of `coin`: sizes are whole multiples of it. */
   sizeStep(coin: string): Decimal;
+  /** `price` moved onto `coin`'s price grid, rounding `up` or `down`. */
+  roundPrice(coin: string, price: Decimal, direction: 'up' | 'down'): Decimal;
   place(orders: readonly ExecOrder[], grouping?: 'na' | 'normalTpsl' | 'positionTpsl'): Promise<PlaceResult[]>;
   /** Cancels by cloid; true per order that was canceled, false when it was not open. */
   cancel(orders: readonly { coin: string; cloid: string }[]): Promise<boolean[]>;
+  /** Cancels every open order on `coin`, ours or not (the kill switch); returns how many. */
+  cancelAll(coin: string): Promise<number>;
   orderByCloid(cloid: string): Promise<VenueOrderState | null>;
   openOrders(): Promise<VenueOrderState[]>;
   /** Fills at or after `time`, oldest first. */

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { RiskDeniedError } from '../../shared/contract/errors.ts';
+import { RiskDeniedError, TransportError } from '../../shared/contract/errors.ts';
 import type { Side } from '../../shared/values/side.ts';
 import type { Timeframe } from '../../shared/values/timeframe.ts';
 import type { Clock, Scheduler } from '../ports.ts';
@@ -73,6 +73,7 @@ export class LiveTrader {
   private work: Promise<void> = Promise.resolve();
   /** The venue's push channel failed to reconnect too often: no new entries until it is back. */
   private venueUnreachable = false;
+  private stopped = false;
 
   constructor(options: LiveTraderOptions) {
     this.options = options;
@@ -88,7 +89,7 @@ export class LiveTrader {
       positions: this.positions,
       cloidPrefix: options.cloidPrefix,
       onEvent: (event) => {
-        if (event.kind === 'fill') this.risk.onFill(event.fill.time, event.fill.closedPnl, event.fill.fee);
+        if (event.kind === 'fill') this.risk.onFill(event.fill);
         this.emit(event);
       },
     });
@@ -132,6 +133,7 @@ export class LiveTrader {
 
   /** Stops following the venue; the dead-man switch is removed, orders stay. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.cancelRefresh?.();
     this.cancelRefresh = null;
     await this.work;
@@ -177,14 +179,31 @@ export class LiveTrader {
     });
   }
 
+  /**
+   * Acts on an intent from outside the strategy (a trade ticket): the same sizing, risk rules,
+   * orders and protection as a strategy's, after whatever is queued.
+   */
+  submitIntent(intent: Intent): Promise<void> {
+    return this.serial(async () => {
+      this.emit({ kind: 'signal', intent, time: this.now() });
+      await this.act(intent);
+    });
+  }
+
   /** The kill switch: cancel every order, flatten the position, halt new entries. */
   kill(reason: string): Promise<void> {
     return this.serial(async () => {
       this.risk.halt(reason);
       this.options.journal.append([{ at: this.now(), event: 'risk.halted', payload: { reason } }]);
       this.emit({ kind: 'halted', reason });
-      await this.orders.cancel();
-      await this.flatten('kill switch');
+      // Every step runs even when one fails: a kill that stops half-way is worse than none.
+      const failures: string[] = [];
+      await this.orders.cancel().catch((error: unknown) => failures.push(`cancel: ${(error as Error).message}`));
+      await this.options.client
+        .cancelAll(this.options.coin)
+        .catch((error: unknown) => failures.push(`cancel all: ${(error as Error).message}`));
+      await this.flatten('kill switch').catch((error: unknown) => failures.push((error as Error).message));
+      if (failures.length > 0) throw new TransportError(`kill switch incomplete: ${failures.join('; ')}`);
     });
   }
 
@@ -252,21 +271,63 @@ export class LiveTrader {
       this.denied(denial.rule, denial.message);
       return;
     }
-    const entry = await this.send([this.market(intent.side, size.qty, false)]);
-    if (entry[0]?.status !== 'filled' && entry[0]?.status !== 'accepted') return;
-    const brackets: Omit<ExecOrder, 'cloid'>[] = [];
-    const exit: Side = long ? 'sell' : 'buy';
-    const qty = this.positions.get(coin).qty.abs();
+    await this.send([this.market(intent.side, size.qty, false)]);
+    if (intent.stop == null && intent.takeProfit == null) return;
+    // The protection covers what the venue holds, however much of the entry filled.
+    const qty = await this.venuePosition();
     if (qty.isZero()) return;
-    if (intent.stop != null) brackets.push(this.trigger('stop-market', exit, qty, intent.stop));
-    if (intent.takeProfit != null) brackets.push(this.trigger('take-profit-market', exit, qty, intent.takeProfit));
-    if (brackets.length > 0) await this.send(brackets, 'positionTpsl');
+    const exit: Side = qty.isPositive() ? 'sell' : 'buy';
+    const longHeld = qty.isPositive();
+    const brackets: Omit<ExecOrder, 'cloid'>[] = [];
+    // On the venue's price grid: the stop rounded away from the entry (never a tighter stop
+    // than asked), the target towards it (never a farther one).
+    if (intent.stop != null) {
+      const stop = this.options.client.roundPrice(coin, new Decimal(intent.stop), longHeld ? 'down' : 'up');
+      brackets.push(this.trigger('stop-market', exit, qty.abs(), stop));
+    }
+    if (intent.takeProfit != null) {
+      const target = this.options.client.roundPrice(coin, new Decimal(intent.takeProfit), longHeld ? 'down' : 'up');
+      brackets.push(this.trigger('take-profit-market', exit, qty.abs(), target));
+    }
+    let placed: TrackedOrder[] = [];
+    let problem: string | null = null;
+    try {
+      placed = await this.send(brackets, 'positionTpsl');
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    const refused = placed.find((t) => t.status === 'rejected');
+    if (problem !== null || refused) {
+      // A position without its stop is not one to keep.
+      const why = problem ?? refused?.reason ?? 'refused';
+      this.options.journal.append([{ at: this.now(), event: 'protection.failed', payload: { reason: why } }]);
+      this.emit({ kind: 'error', message: `stop/target refused (${why}): closing the position` });
+      await this.orders.cancel(placed.filter((t) => t.status !== 'rejected').map((t) => t.order.cloid));
+      await this.flatten(`protection refused: ${why}`);
+    }
   }
 
+  /** The signed size of this market's position as the venue holds it. */
+  private async venuePosition(): Promise<Decimal> {
+    const account = await this.options.client.account();
+    return account.positions.find((p) => p.coin === this.options.coin)?.qty ?? ZERO;
+  }
+
+  /**
+   * Closes the venue's position in this market (not the journal's idea of it) and checks it
+   * is closed; throws a TransportError naming what is left when it is not.
+   */
   private async flatten(reason: string): Promise<void> {
-    const held = this.positions.get(this.options.coin).qty;
-    if (held.isZero()) return;
-    await this.send([this.market(held.isPositive() ? 'sell' : 'buy', held.abs(), true)]);
+    let held = await this.venuePosition();
+    for (let attempt = 0; attempt < 2 && !held.isZero(); attempt++) {
+      await this.send([this.market(held.isPositive() ? 'sell' : 'buy', held.abs(), true)]);
+      held = await this.venuePosition();
+    }
+    if (!held.isZero()) {
+      throw new TransportError(
+        `the position is not flat after closing it: ${held.toFixed()} ${this.options.coin} left`,
+      );
+    }
     this.options.journal.append([{ at: this.now(), event: 'position.flattened', payload: { reason } }]);
   }
 
@@ -320,7 +381,7 @@ export class LiveTrader {
     kind: 'stop-market' | 'take-profit-market',
     side: Side,
     qty: Decimal,
-    price: number,
+    price: Decimal,
   ): Omit<ExecOrder, 'cloid'> {
     return {
       coin: this.options.coin,
@@ -328,7 +389,7 @@ export class LiveTrader {
       qty,
       kind,
       limitPrice: null,
-      triggerPrice: new Decimal(price),
+      triggerPrice: price,
       tif: 'gtc',
       reduceOnly: true,
     };
@@ -339,16 +400,29 @@ export class LiveTrader {
     this.emit({ kind: 'risk', rule, message });
   }
 
+  /**
+   * Arms the venue's dead-man switch and schedules its refresh at half its span. A failed
+   * refresh is retried sooner (a quarter span) and reported: left alone, the venue would
+   * cancel every order, stops included, while the session goes on.
+   */
   private async armDeadMan(): Promise<void> {
     const ms = this.options.deadManMs;
     if (!ms) return;
-    await this.options.client.deadManSwitch(this.now() + ms);
-    this.cancelRefresh = this.options.scheduler.schedule(ms / 2, () => {
-      this.cancelRefresh = null;
-      this.armDeadMan().catch((error: unknown) =>
-        this.emit({ kind: 'error', message: `dead-man switch: ${(error as Error).message}` }),
-      );
-    });
+    let next = ms / 2;
+    try {
+      await this.options.client.deadManSwitch(this.now() + ms);
+    } catch (error) {
+      next = ms / 4;
+      this.risk.onError(this.now());
+      this.emit({ kind: 'error', message: `dead-man switch not refreshed: ${(error as Error).message}` });
+    } finally {
+      if (!this.stopped) {
+        this.cancelRefresh = this.options.scheduler.schedule(next, () => {
+          this.cancelRefresh = null;
+          void this.armDeadMan();
+        });
+      }
+    }
   }
 
   /** Runs `work` after everything queued before it: bars, pushes and commands never interleave. */

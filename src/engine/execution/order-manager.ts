@@ -61,6 +61,9 @@ const CANCELED_STATUSES = new Set([
   'scheduledCancel',
 ]);
 
+/** Tolerated difference between our clock and the venue's fill timestamps. */
+const SKEW_MS = 60_000;
+
 /**
  * Orders from submission to their end: submitted → accepted → partially filled → filled,
  * or canceled, rejected, expired. Every change is journaled as it happens (the journal is
@@ -76,7 +79,14 @@ export class OrderManager {
   private readonly byOid = new Map<number, string>();
   private readonly tids = new Set<number>();
   private seq = 0;
-  private lastFillTime = 0;
+  /**
+   * Fills up to this time are known: a REST fetch from before it to now succeeded. Pushed
+   * fills do not move it (one may have been missed before them), so a reconnect or restart
+   * fetches from here and never skips an older missed fill. Null until the first fetch.
+   */
+  private syncedUntil: number | null = null;
+  /** Time of the journal's first entry: a new session only adopts fills from its own start. */
+  private firstEntryAt: number | null = null;
 
   constructor(options: OrderManagerOptions) {
     this.options = options;
@@ -95,6 +105,7 @@ export class OrderManager {
 
   /** Rebuilds orders, fills and positions from journal entries (start-up). */
   restore(entries: readonly JournalEntry[]): void {
+    this.firstEntryAt ??= entries[0]?.at ?? null;
     for (const entry of entries) {
       const p = entry.payload;
       switch (entry.event) {
@@ -123,6 +134,9 @@ export class OrderManager {
         }
         case 'fill':
           this.book(this.fillFrom(p), false);
+          break;
+        case 'fills.synced':
+          this.syncedUntil = Math.max(this.syncedUntil ?? 0, Number(p.until));
           break;
         default:
       }
@@ -175,18 +189,33 @@ export class OrderManager {
         this.end(t, 'rejected', result?.reason ?? 'the venue gave no status');
       else if (result.status === 'resting' || result.status === 'filled') this.accept(t, result.oid);
     });
-    if (results.some((r) => r.status === 'filled')) await this.syncFills(now - 1000);
+    // The venue stamps fills with its own clock: a minute of margin covers any skew.
+    if (results.some((r) => r.status === 'filled')) await this.fetchFills(now - SKEW_MS);
     return tracked;
   }
 
-  /** Cancels working orders (all when `cloids` is left out). */
+  /**
+   * Cancels working orders (all when `cloids` is left out). When the venue's answer is lost,
+   * the venue is asked what is still open and those are canceled once more.
+   */
   async cancel(cloids?: readonly string[]): Promise<void> {
-    const targets = this.open.filter((o) => !cloids || cloids.includes(o.order.cloid));
+    const pick = () => this.open.filter((o) => !cloids || cloids.includes(o.order.cloid));
+    const send = async (targets: readonly TrackedOrder[]) => {
+      const done = await this.options.client.cancel(targets.map((t) => ({ coin: t.order.coin, cloid: t.order.cloid })));
+      targets.forEach((t, i) => {
+        if (done[i]) this.end(t, 'canceled', 'canceled by request');
+      });
+    };
+    const targets = pick();
     if (targets.length === 0) return;
-    const done = await this.options.client.cancel(targets.map((t) => ({ coin: t.order.coin, cloid: t.order.cloid })));
-    targets.forEach((t, i) => {
-      if (done[i]) this.end(t, 'canceled', 'canceled by request');
-    });
+    try {
+      await send(targets);
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      await this.reconcile();
+      const left = pick();
+      if (left.length > 0) await send(left);
+    }
   }
 
   /** Books fills pushed by the venue (each once). */
@@ -210,8 +239,24 @@ export class OrderManager {
     }
   }
 
-  /** Fetches and books the fills since `time` (after a reconnect or a filled answer). */
-  async syncFills(time = this.lastFillTime - 60_000): Promise<number> {
+  /**
+   * Fetches and books every fill since the last complete fetch (or since the session began),
+   * then records how far the fills are known. Returns how many were new.
+   */
+  async syncFills(): Promise<number> {
+    const now = this.now();
+    const from = (this.syncedUntil ?? this.firstEntryAt ?? now) - SKEW_MS;
+    const count = await this.fetchFills(from);
+    const until = now - SKEW_MS;
+    if (this.syncedUntil === null || until > this.syncedUntil) {
+      this.syncedUntil = until;
+      this.options.journal.append([{ at: now, event: 'fills.synced', payload: { until } }]);
+    }
+    return count;
+  }
+
+  /** Fetches and books the fills since `time`. */
+  private async fetchFills(time: number): Promise<number> {
     const fills = await this.options.client.fillsSince(Math.max(0, time));
     const before = this.tids.size;
     this.applyFills(fills);
@@ -257,7 +302,15 @@ export class OrderManager {
       if (!state.cloid || !known.has(state.cloid))
         note(`the venue works an order this session does not know (oid ${state.oid})`);
     }
-    const account = await this.options.client.account();
+    // A fill landing between the fetch and the account snapshot would be counted twice (in the
+    // venue's position adopted here, then again when booked): take the snapshot again until no
+    // fill arrived around it.
+    let account = await this.options.client.account();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const late = await this.fetchFills((this.syncedUntil ?? this.now()) - SKEW_MS);
+      if (late === 0) break;
+      account = await this.options.client.account();
+    }
     const coins = new Set([
       ...account.positions.map((p) => p.coin),
       ...this.options.positions.all().map((p) => p.coin),
@@ -287,7 +340,7 @@ export class OrderManager {
       return;
     }
     this.accept(tracked, state.oid);
-    if (state.status === 'filled') await this.syncFills(tracked.submittedAt - 1000);
+    if (state.status === 'filled') await this.fetchFills(tracked.submittedAt - SKEW_MS);
     else if (state.status !== 'open')
       this.end(tracked, CANCELED_STATUSES.has(state.status) ? 'canceled' : 'rejected', state.status);
   }
@@ -326,7 +379,6 @@ export class OrderManager {
   private book(fill: VenueFill, live: boolean): void {
     if (this.tids.has(fill.tid)) return;
     this.tids.add(fill.tid);
-    this.lastFillTime = Math.max(this.lastFillTime, fill.time);
     const realized = this.options.positions.apply(fill);
     const cloid = fill.cloid ?? this.byOid.get(fill.oid);
     const tracked = cloid === undefined ? undefined : this.orders.get(cloid);

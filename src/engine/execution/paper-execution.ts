@@ -45,7 +45,8 @@ interface PaperOrder {
   readonly order: ExecOrder;
   readonly oid: number;
   /** The simulator's id of it. */
-  readonly venueId: string;
+  /** The simulator's id of it, known once it accepted or refused the order. */
+  venueId: string | null;
   status: string;
   remaining: Decimal;
   statusTime: number;
@@ -86,7 +87,6 @@ export class PaperExecution implements ExecutionClient {
   private time = 0;
   private bars = 0;
   private lastBar = Number.NEGATIVE_INFINITY;
-  private venueSeq = 0;
   private nextOid = 1;
   private nextTid = 1;
   private replaying = false;
@@ -192,6 +192,17 @@ export class PaperExecution implements ExecutionClient {
     return results;
   }
 
+  async cancelAll(coin: string): Promise<number> {
+    const open = [...this.byCloid.values()].filter((o) => o.status === 'open' && o.order.coin === coin);
+    const done = await this.cancel(open.map((o) => ({ coin, cloid: o.order.cloid })));
+    return done.filter(Boolean).length;
+  }
+
+  /** The paper venue has no price grid: prices are used as given. */
+  roundPrice(_coin: string, price: Decimal): Decimal {
+    return price;
+  }
+
   async orderByCloid(cloid: string): Promise<VenueOrderState | null> {
     const order = this.byCloid.get(cloid);
     return order ? stateOf(order) : null;
@@ -278,7 +289,7 @@ export class PaperExecution implements ExecutionClient {
         return command.cloids.map((cloid) => {
           const order = this.byCloid.get(cloid);
           if (!order || order.status !== 'open') return false;
-          return this.venue.cancel(order.venueId, 'canceled by request');
+          return order.venueId !== null && this.venue.cancel(order.venueId, 'canceled by request');
         });
     }
   }
@@ -290,14 +301,12 @@ export class PaperExecution implements ExecutionClient {
       const paper: PaperOrder = {
         order,
         oid: this.nextOid++,
-        // The simulator numbers its orders o1, o2, … in submit order.
-        venueId: `o${++this.venueSeq}`,
+        venueId: null,
         status: 'open',
         remaining: order.qty,
         statusTime: this.time,
       };
       this.byCloid.set(order.cloid, paper);
-      this.byVenueId.set(paper.venueId, paper);
       const request: OrderRequest = {
         kind: order.kind,
         side: order.side,
@@ -333,15 +342,25 @@ export class PaperExecution implements ExecutionClient {
   }
 
   private onVenueEvent(event: SessionEvent): void {
-    if (event.event === 'OrderFilled') {
+    if (event.event === 'OrderAccepted' || event.event === 'OrderRejected') {
+      // Our orders carry their cloid as client id: that ties the simulator's id to them. Its
+      // own orders (a liquidation's close) have none.
+      const cloid = event.payload.order.clientId;
+      const order = cloid === null ? undefined : this.byCloid.get(cloid);
+      if (order && order.venueId === null) {
+        order.venueId = event.payload.order.orderId;
+        this.byVenueId.set(order.venueId, order);
+      }
+      if (order && event.event === 'OrderRejected') this.update(order, 'rejected', event.payload.at);
+    } else if (event.event === 'OrderFilled') {
       const order = this.byVenueId.get(event.payload.orderId);
-      if (!order) return;
       const qty = new Decimal(event.payload.qty);
-      order.remaining = order.remaining.minus(qty);
+      if (order) order.remaining = order.remaining.minus(qty);
+      // A fill of the venue's own order (a liquidation) is still a fill of the account.
       const fill: VenueFill = {
         tid: this.nextTid++,
-        oid: order.oid,
-        cloid: order.order.cloid,
+        oid: order?.oid ?? this.nextOid++,
+        cloid: order?.order.cloid ?? null,
         coin: this.options.coin,
         side: event.payload.side as Side,
         price: new Decimal(event.payload.price),
@@ -352,14 +371,11 @@ export class PaperExecution implements ExecutionClient {
         crossed: event.payload.liquidity === 'taker',
       };
       this.fills.push(fill);
-      if (order.remaining.lte(0)) this.update(order, 'filled', event.payload.at);
+      if (order && order.remaining.lte(0)) this.update(order, 'filled', event.payload.at);
       if (!this.replaying) this.pendingFills.push(fill);
     } else if (event.event === 'OrderCanceled') {
       const order = this.byVenueId.get(event.payload.orderId);
       if (order && order.status === 'open') this.update(order, 'canceled', event.payload.at);
-    } else if (event.event === 'OrderRejected') {
-      const order = this.byVenueId.get(event.payload.order.orderId);
-      if (order) this.update(order, 'rejected', event.payload.at);
     } else if (event.event === 'FundingPaid') {
       const funding: VenueFunding = {
         coin: this.options.coin,

@@ -3,6 +3,16 @@ import { z } from 'zod';
 import { DecimalStringSchema } from '../../shared/values/decimal-values.ts';
 import type { JournalEntry } from './execution-client.ts';
 
+/** A fill as the risk rules count it. */
+export interface RiskFill {
+  readonly time: number;
+  readonly coin: string;
+  readonly side: 'buy' | 'sell';
+  readonly qty: Decimal;
+  readonly closedPnl: Decimal;
+  readonly fee: Decimal;
+}
+
 const DAY = 86_400_000;
 
 /** The hard limits of a trading session. Every refusal names the rule it broke. */
@@ -62,9 +72,11 @@ const ZERO = new Decimal(0);
 export class RiskManager {
   readonly rules: RiskRules;
   private halted: string | null = null;
-  private day = -1;
-  private dayPnl = ZERO;
+  /** Realised result net of fees per UTC day (day number → sum): late fills land on their own day. */
+  private readonly days = new Map<number, Decimal>();
   private lossStreak = 0;
+  /** Per market: the position as the fills built it, and the running result of its trade. */
+  private readonly trades = new Map<string, { qty: Decimal; net: Decimal }>();
   private readonly errors: number[] = [];
   private readonly sent: number[] = [];
 
@@ -77,9 +89,16 @@ export class RiskManager {
     for (const entry of entries) {
       if (entry.event === 'fill') {
         const p = entry.payload;
-        this.onFill(Number(p.time), new Decimal(String(p.closedPnl)), new Decimal(String(p.fee)));
+        this.onFill({
+          time: Number(p.time),
+          coin: String(p.coin),
+          side: p.side === 'sell' ? 'sell' : 'buy',
+          qty: new Decimal(String(p.qty)),
+          closedPnl: new Decimal(String(p.closedPnl)),
+          fee: new Decimal(String(p.fee)),
+        });
       } else if (entry.event === 'risk.halted') this.halted = String(entry.payload.reason);
-      else if (entry.event === 'risk.resumed') this.halted = null;
+      else if (entry.event === 'risk.resumed') this.resume();
       else if (entry.event === 'risk.streak-reset') this.lossStreak = 0;
     }
   }
@@ -91,7 +110,7 @@ export class RiskManager {
 
   /** The realised result of the UTC day of `now`, net of fees. */
   dayResult(now: number): Decimal {
-    return Math.floor(now / DAY) === this.day ? this.dayPnl : ZERO;
+    return this.days.get(Math.floor(now / DAY)) ?? ZERO;
   }
 
   /** Losing trades in a row. */
@@ -99,17 +118,27 @@ export class RiskManager {
     return this.lossStreak;
   }
 
-  /** Records a fill: its realised PnL and fee count towards the day and the loss streak. */
-  onFill(time: number, closedPnl: Decimal, fee: Decimal): void {
-    const day = Math.floor(time / DAY);
-    if (day !== this.day) {
-      this.day = day;
-      this.dayPnl = ZERO;
+  /**
+   * Records a fill: its realised PnL net of its fee counts towards its own UTC day; a trade
+   * (flat → position → flat, or a flip) that ends with a net loss extends the loss streak, a
+   * winning one ends it, however many fills it took.
+   */
+  onFill(fill: RiskFill): void {
+    const day = Math.floor(fill.time / DAY);
+    const net = fill.closedPnl.minus(fill.fee);
+    this.days.set(day, (this.days.get(day) ?? ZERO).plus(net));
+    // Days long past cannot matter again.
+    for (const old of this.days.keys()) if (old < day - 3) this.days.delete(old);
+    const trade = this.trades.get(fill.coin) ?? { qty: ZERO, net: ZERO };
+    const after = trade.qty.plus(fill.side === 'buy' ? fill.qty : fill.qty.neg());
+    trade.net = trade.net.plus(net);
+    const closed = !trade.qty.isZero() && (after.isZero() || after.isNegative() !== trade.qty.isNegative());
+    if (closed) {
+      this.lossStreak = trade.net.isNegative() ? this.lossStreak + 1 : 0;
+      trade.net = ZERO;
     }
-    const net = closedPnl.minus(fee);
-    this.dayPnl = this.dayPnl.plus(net);
-    // Only fills that close something decide a win or a loss.
-    if (!closedPnl.isZero()) this.lossStreak = net.isNegative() ? this.lossStreak + 1 : 0;
+    trade.qty = after;
+    this.trades.set(fill.coin, trade);
   }
 
   /** Records a venue error (for the error-rate breaker). */
@@ -127,12 +156,17 @@ export class RiskManager {
     this.halted = reason;
   }
 
+  /** Lifts the halt and resets the loss-streak and error-rate breakers. */
   resume(): void {
     this.halted = null;
+    this.lossStreak = 0;
+    this.errors.length = 0;
   }
 
   /** The rule `check` breaks, or null when the order may go. */
   check(order: OrderCheck, now: number): RiskDenial | null {
+    // Reductions always pass, the order rate included: a kill switch must be able to flatten.
+    if (order.reduceOnly) return null;
     while (this.sent.length > 0 && (this.sent[0] as number) <= now - 60_000) this.sent.shift();
     if (this.sent.length >= this.rules.maxOrdersPerMinute) {
       return {
@@ -140,7 +174,6 @@ export class RiskManager {
         message: `${this.rules.maxOrdersPerMinute} orders were sent in the last minute`,
       };
     }
-    if (order.reduceOnly) return null;
     if (this.halted !== null) return { rule: 'kill-switch', message: `trading is halted: ${this.halted}` };
     if (this.rules.reduceOnly) return { rule: 'reduce-only-mode', message: 'the session is in reduce-only mode' };
     const limit = new Decimal(this.rules.dailyLossLimit);

@@ -4,10 +4,11 @@ import { describeIssues, parseOrThrow } from '../../shared/contract/validation.t
 import { parseSizing, SizingSchema, type Sizing } from '../trading/sizing.ts';
 import { CONFLUENCE } from './confluence-strategy.ts';
 import { EMA_CROSS, SMA_CROSS } from './ma-cross.ts';
+import { RULES } from './rules-strategy.ts';
 import type { Strategy, StrategyDefinition, StrategyEnvironment } from './strategy.ts';
 
 /** Every built-in strategy, by id. */
-export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [SMA_CROSS, EMA_CROSS, CONFLUENCE];
+export const BUILT_IN_STRATEGIES: readonly StrategyDefinition[] = [SMA_CROSS, EMA_CROSS, CONFLUENCE, RULES];
 
 /**
  * A strategy file: which built-in strategy, with which parameters and sizing. Written by

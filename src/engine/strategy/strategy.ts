@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DetectionEvent } from '../detect/detection-events.ts';
 import type { Timeframe } from '../../shared/values/timeframe.ts';
 import type { Intent } from '../trading/intent.ts';
+import type { SignalExplanation } from './rules-strategy.ts';
 
 /**
  * The bar a strategy is shown, at its close. The object is reused from bar to bar: read it,
@@ -32,6 +33,8 @@ export interface Strategy {
 export interface StrategyHooks {
   /** Detections behind its decisions, for the session's event stream. */
   readonly onDetection?: (event: DetectionEvent) => void;
+  /** Why a rules strategy decided what it decided (rules, conditions, levels). */
+  readonly onExplanation?: (explanation: SignalExplanation) => void;
 }
 
 /** What a strategy is built for. */

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 export type TradingMode = 'paper' | 'live';
 
 /**
- * The journal stream of a trading run: one account on one venue and market in one mode.
- * Restarting the same run resumes it; the paper account is per venue and market.
+ * The journal stream of a trading run: one account on one venue (its API URL, so names given
+ * to cached candles cannot split it) and market in one mode. Restarting the same run resumes
+ * it, with its halt and its day's losses; the paper account is per venue and market.
  */
-export function runIdOf(mode: TradingMode, source: string, account: string, coin: string): string {
-  return `${mode}:${source}:${mode === 'paper' ? 'paper' : account.toLowerCase()}:${coin}`;
+export function runIdOf(mode: TradingMode, venue: string, account: string, coin: string): string {
+  return `${mode}:${venue}:${mode === 'paper' ? 'paper' : account.toLowerCase()}:${coin}`;
 }
 
 /** The paper venue's own stream (its bars, orders and cancels). */

@@ -58,6 +58,8 @@ export class TradingSession {
   private readonly control: SqliteJournal;
   private controlSeq = 0;
   private controlTimer: ReturnType<typeof setInterval> | null = null;
+  private polling: Promise<void> = Promise.resolve();
+  private stopped = false;
   private fedTo = Number.NEGATIVE_INFINITY;
   /** False until the warm-up is done: bars the recorder writes before that are history. */
   private live = false;
@@ -114,9 +116,10 @@ export class TradingSession {
    * and warm-up, then the live feed and the control channel.
    */
   async start(): Promise<string[]> {
-    const differences = await this.trader.start();
-    // Requests made before this start are not for it.
+    // Requests made before this start are not for it (a halt written before it is in the run's
+    // journal, which the start reads); one made while it starts is.
     this.controlSeq = this.control.readAfter(0).at(-1)?.seq ?? 0;
+    const differences = await this.trader.start();
     await this.recorder.start();
     const history = this.bars(Number.NEGATIVE_INFINITY);
     const warm = history.slice(-(this.options.warmUpBars ?? 500));
@@ -135,14 +138,21 @@ export class TradingSession {
     this.live = true;
     // Bars recorded while warming up are traded now.
     void this.feedNew();
-    this.controlTimer = setInterval(() => void this.pollControl(), this.options.controlPollMs ?? 1000);
+    this.controlTimer = setInterval(() => {
+      // One poll at a time; none after stop (the database may be closed by then).
+      this.polling = this.polling
+        .then(() => (this.stopped ? undefined : this.pollControl()))
+        .catch((error: unknown) => this.options.log('error', `control stream: ${(error as Error).message}`));
+    }, this.options.controlPollMs ?? 1000);
     return differences;
   }
 
   /** Stops the feed and the trader (orders stay on the venue; the dead-man switch is lifted). */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.controlTimer) clearInterval(this.controlTimer);
     this.controlTimer = null;
+    await this.polling;
     await this.recorder.stop();
     await this.feeding;
     await this.trader.stop();

@@ -91,8 +91,8 @@ describe('live trading on hl-sim', () => {
   it('places the stop and take-profit of an entry as position TP/SL, and the stop fires on the mark', async () => {
     const strategy = resolveStrategy('confluence', {}, { kind: 'risk', percent: 1 });
     const { t } = await trader({}, strategy);
-    // Drive the act path directly with an intent carrying a stop and a target.
-    await (t as unknown as { act(i: unknown): Promise<void> }).act({
+    // A trade ticket's intent, carrying a stop and a target.
+    await t.submitIntent({
       kind: 'enter',
       side: 'buy',
       stop: 49_000,
@@ -200,5 +200,37 @@ describe('live trading on hl-sim', () => {
     );
     expect(env.sim.exchange.user(address)?.positions.size).toBe(0);
     await again.t.stop();
+  });
+
+  it('puts a strategy’s float stop and target on the venue’s price grid (stop away from the entry)', async () => {
+    const strategy = resolveStrategy('confluence', {}, { kind: 'risk', percent: 1 });
+    const { t } = await trader({}, strategy);
+    await t.submitIntent({ kind: 'enter', side: 'buy', stop: 49_123.456789, takeProfit: 51_234.56789, reason: 'test' });
+    const open = [...(env.sim.exchange.user(address)?.open.values() ?? [])];
+    // BTC here has 5 size decimals: prices take 5 significant figures and 1 decimal.
+    expect(open.map((o) => [o.trigger?.tpsl, o.trigger?.triggerPx.toFixed()])).toEqual([
+      ['sl', '49123'],
+      ['tp', '51234'],
+    ]);
+    await t.stop();
+  });
+
+  it('closes the position when its stop is refused: no unprotected entry is kept', async () => {
+    const strategy = resolveStrategy('confluence', {}, { kind: 'risk', percent: 1 });
+    const { t, events, execution } = await trader({}, strategy);
+    const journal = new SqliteJournal(db, 'live:test:BTC');
+    // The venue takes the entry but refuses its stop and target.
+    const place = execution.place.bind(execution);
+    execution.place = async (orders, grouping) =>
+      grouping === 'positionTpsl'
+        ? orders.map(() => ({ status: 'rejected' as const, reason: 'Invalid TP/SL price.' }))
+        : place(orders, grouping);
+    const sent = events.length;
+    await t.submitIntent({ kind: 'enter', side: 'buy', stop: 49_000, takeProfit: 52_000, reason: 'test' });
+    expect(env.sim.exchange.user(address)?.fills.length).toBe(2);
+    expect(events.slice(sent).some((e) => e.kind === 'error' && /stop\/target refused/.test(e.message))).toBe(true);
+    expect(env.sim.exchange.user(address)?.positions.get('BTC')?.szi.isZero() ?? true).toBe(true);
+    expect(journal.read().some((e) => e.event === 'protection.failed')).toBe(true);
+    await t.stop();
   });
 });

@@ -44,7 +44,7 @@ async function session(strategyParams: Record<string, unknown> = {}, venue: Reco
     strategy: resolveStrategy('sma-cross', { fast: 2, slow: 4, priceScale: 1, ...strategyParams }, { kind: 'all-in' }),
     rules: RiskRulesSchema.parse({ maxLeverage: 2, maxPositionNotional: '1000000' }),
     cloidPrefix: '00abcdef',
-    leverage: 2,
+    leverage: typeof venue.leverage === 'number' ? venue.leverage : 2,
     onEvent: (e) => events.push(e),
   });
   const differences = await trader.start();
@@ -225,6 +225,42 @@ describe('paper trading: the live trader on the simulated venue', () => {
     // Restored from the journal, then caught up from the venue: still three payments.
     expect(again.trader.positions.get('BTC').funding.toFixed()).toBe('-15');
     expect(new SqliteJournal(db, 'paper:BTC').read().filter((e) => e.event === 'funding').length).toBe(3);
+  });
+
+  it('reports a liquidation as the account’s fill, and goes on numbering orders right after it', async () => {
+    const s = await session({ fast: 2, slow: 4 }, { leverage: 10 });
+    const bar = (i: number, low: number, close: number) => ({
+      time: START + i * H,
+      open: 50_000,
+      high: 50_000,
+      low,
+      close,
+    });
+    s.paper.onBar(bar(0, 50_000, 50_000));
+    const market = (side: 'buy' | 'sell', qty: string) => ({
+      coin: 'BTC',
+      side,
+      qty: new Decimal(qty),
+      kind: 'market' as const,
+      limitPrice: null,
+      triggerPrice: null,
+      tif: 'ioc' as const,
+      reduceOnly: false,
+    });
+    await s.trader.orders.submit([market('buy', '1.9')]);
+    now = START + 2 * H;
+    // Far through the liquidation price (about 45 400 at 10× with 1.25 % maintenance).
+    s.paper.onBar(bar(1, 44_000, 44_500));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const fills = await s.paper.fillsSince(0);
+    expect(fills.length).toBe(2);
+    expect(fills[1]?.cloid).toBeNull();
+    expect(s.trader.positions.get('BTC').qty.isZero()).toBe(true);
+    // The next order fills and is reported as itself.
+    const [next] = await s.trader.orders.submit([market('buy', '0.01')]);
+    expect(next?.status).toBe('filled');
+    expect(s.trader.positions.get('BTC').qty.toFixed()).toBe('0.01');
+    expect((await s.paper.fillsSince(0)).at(-1)?.cloid).toBe(next?.order.cloid);
   });
 
   it('refuses bad orders with a clear error and records nothing', async () => {

@@ -77,7 +77,7 @@ describe('strategy and parameter validation', () => {
 
   it('an unknown strategy names the ones that exist', () => {
     expect(message(() => resolveStrategy('golden-cross', {}))).toBe(
-      'unknown strategy "golden-cross"; the built-in strategies are sma-cross, ema-cross, confluence',
+      'unknown strategy "golden-cross"; the built-in strategies are sma-cross, ema-cross, confluence, rules',
     );
   });
 
@@ -117,6 +117,41 @@ describe('no look-ahead: decisions at bar k do not change when later bars are re
     ['sma-cross', { fast: 5, slow: 12 }],
     ['ema-cross', { fast: 5, slow: 12, mode: 'long-only' }],
     ['confluence', { timeframes: ['1h', '4h'], minScore: 0.5 }],
+    [
+      'rules',
+      {
+        timeframes: ['1h', '4h'],
+        rules: [
+          {
+            id: 'r-entry',
+            version: 1,
+            name: 'engulfing after a sweep',
+            kind: 'entry',
+            side: 'both',
+            conditions: [
+              { type: 'structure', event: 'sweep', direction: null, timeframe: '1h' },
+              { type: 'pattern', pattern: 'engulfing', direction: null, timeframe: '1h' },
+            ],
+            stop: null,
+            targets: [{ type: 'r-multiple', value: 2, text: null }],
+            confidence: 0.6,
+            citation: { sourceId: 'test', page: 1, timestamp: null, quote: 'enter on an engulfing after a sweep' },
+          },
+          {
+            id: 'r-exit',
+            version: 1,
+            name: 'exit on a change of character',
+            kind: 'exit',
+            side: 'both',
+            conditions: [{ type: 'structure', event: 'choch', direction: null, timeframe: '4h' }],
+            stop: null,
+            targets: [],
+            confidence: 0.5,
+            citation: { sourceId: 'test', page: 2, timestamp: null, quote: 'exit on a change of character' },
+          },
+        ],
+      },
+    ],
   ];
   for (const [id, params] of cases) {
     it(id, async () => {

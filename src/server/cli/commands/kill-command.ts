@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Decimal } from 'decimal.js';
 import { randomBytes } from 'node:crypto';
 import { RunLock } from '../../../adapters/run-lock.ts';
 import { SqliteJournal } from '../../../adapters/sqlite/sqlite-journal.ts';
@@ -56,40 +57,62 @@ export function registerKill(program: Command, io: CliIo): void {
           }
           io.err(`the session in process ${owner} did not act in time: acting on the venue directly\n`);
         }
-        const open = (await run.execution.openOrders()).filter((o) => o.coin === run.coin);
-        const canceled = await run.execution.cancel(
-          open.filter((o) => o.cloid !== null).map((o) => ({ coin: o.coin, cloid: o.cloid as string })),
-        );
-        io.out(`canceled ${canceled.filter(Boolean).length} of ${open.length} open order(s)\n`);
-        const position = (await run.execution.account()).positions.find((p) => p.coin === run.coin);
-        if (!position || position.qty.isZero()) {
-          io.out('no position to close\n');
-          return;
-        }
-        const [result] = await run.execution.place([
-          {
-            cloid: `0x${randomBytes(16).toString('hex')}`,
-            coin: run.coin,
-            side: position.qty.isPositive() ? 'sell' : 'buy',
-            qty: position.qty.abs(),
-            kind: 'market',
-            limitPrice: null,
-            triggerPrice: null,
-            tif: 'ioc',
-            reduceOnly: true,
-          },
-        ]);
-        if (result?.status === 'filled') {
-          io.out(`closed ${position.qty.toFixed()} ${run.coin} at ${result.avgPrice.toFixed()}\n`);
-        } else {
-          throw new TransportError(
-            `the position of ${position.qty.toFixed()} ${run.coin} was not closed: ${result?.status === 'rejected' ? result.reason : (result?.status ?? 'no answer')}`,
-          );
+        // Acting directly: hold the run's lock, so no session starts meanwhile and writes the
+        // same (paper) journal.
+        const lock =
+          owner === null
+            ? RunLock.acquire(lockPathOf(opts.dataDir ?? defaultDataDir(), run.runId), `the kill of ${run.runId}`)
+            : null;
+        try {
+          await flattenDirectly(run, io);
+        } finally {
+          lock?.release();
         }
       } finally {
         run.db.close();
       }
     });
+}
+
+/**
+ * Cancels every open order on the run's market (ours or not) and closes the venue's position
+ * with reduce-only market orders, checking the venue afterwards: a partial close is tried
+ * once more, and what is left is an error.
+ */
+async function flattenDirectly(run: Awaited<ReturnType<typeof openRunVenue>>, io: CliIo): Promise<void> {
+  const canceled = await run.execution.cancelAll(run.coin);
+  io.out(`canceled ${canceled} open order(s)\n`);
+  const held = async () =>
+    (await run.execution.account()).positions.find((p) => p.coin === run.coin)?.qty ?? new Decimal(0);
+  let position = await held();
+  if (position.isZero()) {
+    io.out('no position to close\n');
+    return;
+  }
+  const start = position;
+  for (let attempt = 0; attempt < 2 && !position.isZero(); attempt++) {
+    const [result] = await run.execution.place([
+      {
+        cloid: `0x${randomBytes(16).toString('hex')}`,
+        coin: run.coin,
+        side: position.isPositive() ? 'sell' : 'buy',
+        qty: position.abs(),
+        kind: 'market',
+        limitPrice: null,
+        triggerPrice: null,
+        tif: 'ioc',
+        reduceOnly: true,
+      },
+    ]);
+    if (result?.status === 'rejected') io.err(`the close was refused: ${result.reason}\n`);
+    position = await held();
+  }
+  if (!position.isZero()) {
+    throw new TransportError(
+      `the position was not closed: ${position.toFixed()} ${run.coin} left of ${start.toFixed()}`,
+    );
+  }
+  io.out(`closed ${start.toFixed()} ${run.coin}\n`);
 }
 
 /**

@@ -23,7 +23,7 @@ export async function openRunVenue(
   const venue = tradingVenue({ ...opts, confirmMainnet: opts.confirmMainnet || readOnly }, mode);
   const db = openStore(opts.dataDir);
   try {
-    const probe = runIdOf(mode, venue.source, opts.account ?? 'paper', coin);
+    const probe = runIdOf(mode, venue.endpoints.apiUrl, opts.account ?? 'paper', coin);
     const opened = await openExecution({
       mode,
       endpoints: venue.endpoints,
@@ -34,7 +34,7 @@ export async function openRunVenue(
       account: opts.account,
       readOnly,
     });
-    return { ...opened, db, coin, mode, runId: runIdOf(mode, venue.source, opened.account, coin) };
+    return { ...opened, db, coin, mode, runId: runIdOf(mode, venue.endpoints.apiUrl, opened.account, coin) };
   } catch (error) {
     db.close();
     throw error;

@@ -116,11 +116,13 @@ export function registerTrade(program: Command, io: CliIo): void {
       const logger = createLogger('hyperdesk');
       const dataDir = opts.dataDir ?? defaultDataDir();
       const db = openStore(dataDir);
+      // The journal must survive a power cut, not only a crash: every commit reaches the disk.
+      db.pragma('synchronous = FULL');
       const secrets = mode === 'live' ? secretStoreOption(opts) : undefined;
       let lock: RunLock | null = null;
       let session: TradingSession | null = null;
       try {
-        const probeRun = runIdOf(mode, venue.source, opts.account ?? 'paper', coin);
+        const probeRun = runIdOf(mode, venue.endpoints.apiUrl, opts.account ?? 'paper', coin);
         const opened = await openExecution({
           mode,
           endpoints: venue.endpoints,
@@ -133,7 +135,7 @@ export function registerTrade(program: Command, io: CliIo): void {
           fundingRatePerHour: opts.fundingRate,
           leverage,
         });
-        const runId = runIdOf(mode, venue.source, opened.account, coin);
+        const runId = runIdOf(mode, venue.endpoints.apiUrl, opened.account, coin);
         lock = RunLock.acquire(lockPathOf(dataDir, runId), `trading ${coin} (${mode}) for ${opened.account}`);
         session = new TradingSession({
           runId,

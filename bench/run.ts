@@ -22,6 +22,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   detection: detectionSuite,
   backtest: backtestSuite,
   execution: executionSuite,
+  learning: async () => (await import('./suites/learning.ts')).learningSuite(),
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -8,6 +8,7 @@ import { sliceColumns, type CandleColumns } from '../data/candle-columns.ts';
 import { nextBucketStart } from '../data/time-grid.ts';
 import type { DetectionEvent } from '../detect/detection-events.ts';
 import type { Strategy, StrategyBar } from '../strategy/strategy.ts';
+import type { SignalExplanation } from '../strategy/rules-strategy.ts';
 import { createStrategy, type StrategySpec } from '../strategy/strategy-registry.ts';
 import type { Intent } from '../trading/intent.ts';
 import { IntentExecutor } from '../trading/intent-executor.ts';
@@ -35,6 +36,8 @@ export interface BacktestOptions {
    * equity) in the order they happen. Leave it out for speed when only the result matters.
    */
   readonly emit?: (event: SessionEvent) => void;
+  /** Receives a rules strategy's explanation of each decision (for the trade reasoner). */
+  readonly onExplanation?: (explanation: SignalExplanation) => void;
 }
 
 /** The outcome of a run. */
@@ -109,7 +112,10 @@ export class BacktestSession {
     });
     this.strategy = createStrategy(options.strategy, {
       interval: options.interval,
-      hooks: emit ? { onDetection: (event) => this.detected(event) } : {},
+      hooks: {
+        ...(emit ? { onDetection: (event: DetectionEvent) => this.detected(event) } : {}),
+        ...(options.onExplanation ? { onExplanation: options.onExplanation } : {}),
+      },
     });
   }
 

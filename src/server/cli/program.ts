@@ -7,7 +7,9 @@ import { registerData } from './commands/data-command.ts';
 import { registerDetect } from './commands/detect-command.ts';
 import { registerHl } from './commands/hl-command.ts';
 import { registerHlSim } from './commands/hl-sim-command.ts';
+import { registerKb } from './commands/kb-command.ts';
 import { registerKeys } from './commands/keys-command.ts';
+import { registerLearn } from './commands/learn-command.ts';
 import { registerKill, registerResume } from './commands/kill-command.ts';
 import { registerOrders } from './commands/orders-command.ts';
 import { registerTrade } from './commands/trade-command.ts';
@@ -41,6 +43,8 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerKill,
   registerResume,
   registerKeys,
+  registerLearn,
+  registerKb,
 ];
 
 /** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */

@@ -19,8 +19,15 @@ function freshFile(): string {
   return join(tmp.dir, 'store.db');
 }
 
+/** Tables and virtual tables, without SQLite's own and the shadow tables behind FTS5 indexes. */
 function tables(db: BetterSqlite3.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[])
+  return (
+    db
+      .prepare(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'virtual') ORDER BY name",
+      )
+      .all() as { name: string }[]
+  )
     .map((r) => r.name)
     .filter((n) => !n.startsWith('sqlite_'));
 }
@@ -51,7 +58,22 @@ describe('store migrations', () => {
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(tables(db)).toEqual(['candle_blocks', 'candle_series', 'journal']);
+    expect(tables(db)).toEqual([
+      'candle_blocks',
+      'candle_series',
+      'chunks',
+      'chunks_fts',
+      'confidence_changes',
+      'extractions',
+      'journal',
+      'keyframes',
+      'rules',
+      'rules_fts',
+      'sources',
+      'strategies',
+      'strategy_rules',
+      'tags',
+    ]);
   });
 
   it.each(MIGRATIONS.slice(0, -1).map((m) => m.version))(

@@ -1,0 +1,85 @@
+import type { KnowledgeStore } from '../../adapters/sqlite/knowledge/knowledge-store.ts';
+import type { StoredRule } from '../../adapters/sqlite/knowledge/knowledge-types.ts';
+import { runBacktest, type BacktestResult } from '../../engine/backtest/backtest-session.ts';
+import type { CandleColumns } from '../../engine/data/candle-columns.ts';
+import {
+  analyzeOutcomes,
+  suggestConfidence,
+  type ConfidenceOptions,
+  type ConfidenceSuggestion,
+  type OutcomeReport,
+} from '../../engine/learning/outcome-analyzer.ts';
+import { compileStrategy, type CompileReport } from '../../engine/learning/strategy-compiler.ts';
+import { explainTrades, type TradeExplanation } from '../../engine/learning/trade-reasoner.ts';
+import type { SignalExplanation } from '../../engine/strategy/rules-strategy.ts';
+import { NotFoundError } from '../../shared/contract/errors.ts';
+import type { VenueConfigInput } from '../../shared/contract/venue-config.ts';
+import type { Timeframe } from '../../shared/values/timeframe.ts';
+
+/** Everything one feedback run learned. */
+export interface FeedbackRun {
+  readonly compiled: CompileReport;
+  readonly result: BacktestResult;
+  readonly trades: readonly TradeExplanation[];
+  readonly outcomes: OutcomeReport;
+  readonly suggestions: readonly ConfidenceSuggestion[];
+}
+
+/** Compiles a stored strategy from its rules' current versions. */
+export function compileStored(store: KnowledgeStore, name: string, interval: Timeframe): CompileReport {
+  const strategy = store.strategy(name);
+  if (!strategy) throw new NotFoundError(`no strategy named "${name}" in the knowledge base`);
+  return compileStrategy(
+    strategy.rules.map((r) => ({ id: r.id, version: r.version, enabled: r.enabled, rule: r.rule })),
+    { interval },
+  );
+}
+
+/**
+ * The feedback loop on history: the strategy's rules are compiled, backtested with every
+ * decision explained, each trade tied to the rules behind it, the outcomes counted per rule
+ * and per market phase, and confidence changes suggested (nothing is changed here).
+ */
+export function runFeedback(
+  store: KnowledgeStore,
+  name: string,
+  bars: CandleColumns,
+  interval: Timeframe,
+  options: { venue?: VenueConfigInput; confidence?: ConfidenceOptions } = {},
+): FeedbackRun {
+  const compiled = compileStored(store, name, interval);
+  const explanations: SignalExplanation[] = [];
+  const result = runBacktest(bars, {
+    interval,
+    strategy: compiled.spec,
+    venue: options.venue,
+    onExplanation: (e) => explanations.push(e),
+  });
+  const trades = explainTrades(result.trades.toArray(), explanations);
+  const outcomes = analyzeOutcomes(trades);
+  const current = new Map((store.strategy(name)?.rules ?? []).map((r) => [r.id, r.rule.confidence] as const));
+  return {
+    compiled,
+    result,
+    trades,
+    outcomes,
+    suggestions: suggestConfidence(outcomes.rules, current, options.confidence),
+  };
+}
+
+/** Applies approved suggestions: each becomes a new rule version and a recorded change. */
+export function applySuggestions(
+  store: KnowledgeStore,
+  suggestions: readonly ConfidenceSuggestion[],
+  approvedBy: string,
+): StoredRule[] {
+  return suggestions.map((s) =>
+    store.changeConfidence(
+      s.ruleId,
+      s.suggested,
+      s.reason,
+      { trades: s.trades, winRate: s.winRate, expectancyR: s.expectancyR },
+      approvedBy,
+    ),
+  );
+}

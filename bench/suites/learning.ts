@@ -12,6 +12,11 @@ import { layoutDocument, type PdfBlock } from '../../src/adapters/learning/pdf/p
 import { readPdf } from '../../src/adapters/learning/pdf/pdf-reader.ts';
 import { writePdf } from '../../src/adapters/learning/pdf/pdf-writer.ts';
 import { strategyGuideBlocks } from '../../scripts/make-test-pdfs.ts';
+import { openDatabase } from '../../src/adapters/sqlite/open-database.ts';
+import { KnowledgeStore } from '../../src/adapters/sqlite/knowledge/knowledge-store.ts';
+import type { RuleExtractor } from '../../src/engine/learning/learning-ports.ts';
+import { OfflineExtractor } from '../../src/engine/learning/offline-extractor.ts';
+import { learnFile } from '../../src/host/learning/learn-service.ts';
 import { measure, type BenchRow } from '../stats.ts';
 
 const PAGES = 300;
@@ -54,6 +59,24 @@ export async function learningSuite(): Promise<BenchRow[]> {
     const ingest = await measure(() => ingestPdf(path), 5, 1);
     const chunks = (await ingestPdf(path)).chunks.length;
     const mb = (bytes.length / 1048576).toFixed(1);
+
+    // Learning the same book again: served from the knowledge base by content hash.
+    const db = openDatabase(':memory:');
+    const store = new KnowledgeStore(db);
+    let calls = 0;
+    const offline = new OfflineExtractor();
+    const counting: RuleExtractor = {
+      method: 'offline',
+      extract: (c, o) => {
+        calls++;
+        return offline.extract(c, o);
+      },
+    };
+    const options = { store, extractor: counting, keyframeRoot: join(dir, 'keyframes') };
+    const first = await measure(() => learnFile(path, options), 1, 0);
+    const callsFirst = calls;
+    const again = await measure(() => learnFile(path, options), 5, 1);
+    db.close();
     return [
       {
         suite,
@@ -71,6 +94,14 @@ export async function learningSuite(): Promise<BenchRow[]> {
         referenceName: 'readPdf alone',
         reference: read,
         notes: `${chunks} chunks`,
+      },
+      {
+        suite,
+        name: `learn the ${PAGES}-page PDF again (same content): from the knowledge base`,
+        subject: again,
+        referenceName: 'learning it the first time (read, extract, store)',
+        reference: first,
+        notes: `extractor runs: ${callsFirst} the first time, ${calls - callsFirst} for 6 more learns (target: 0 model calls)`,
       },
     ];
   } finally {

@@ -74,6 +74,7 @@ export class LiveTrader {
   /** The venue's push channel failed to reconnect too often: no new entries until it is back. */
   private venueUnreachable = false;
   private stopped = false;
+  private warming = false;
 
   constructor(options: LiveTraderOptions) {
     this.options = options;
@@ -81,7 +82,19 @@ export class LiveTrader {
     this.funding = new FundingLedger(options.journal, this.positions, (funding) =>
       this.emit({ kind: 'funding', funding }),
     );
-    this.strategy = createStrategy(options.strategy, { interval: options.interval, hooks: {} });
+    this.strategy = createStrategy(options.strategy, {
+      interval: options.interval,
+      hooks: {
+        // Why a rules strategy decided: kept with the fills, so paper and live outcomes can be
+        // traced back to the rules (and their sources) like a backtest's.
+        // Not while warming up: those decisions were never acted on.
+        onExplanation: (explanation) => {
+          if (!this.warming) {
+            options.journal.append([{ at: this.now(), event: 'explanation', payload: { ...explanation } }]);
+          }
+        },
+      },
+    });
     this.orders = new OrderManager({
       client: options.client,
       journal: options.journal,
@@ -149,18 +162,27 @@ export class LiveTrader {
    */
   warmUp(bars: readonly Omit<StrategyBar, 'index'>[]): Promise<void> {
     return this.serial(async () => {
-      for (const bar of bars) {
-        if (bar.time <= this.warmedTo) continue;
-        this.warmedTo = bar.time;
-        Object.assign(this.bar, bar, { index: this.barCount++ });
-        const held = this.positions.get(this.options.coin).qty;
-        this.strategy.onBar(this.bar, held.isZero() ? 0 : held.isPositive() ? 1 : -1);
-      }
-      if (this.warmedTo > this.lastBar) {
-        this.lastBar = this.warmedTo;
-        this.options.journal.append([{ at: this.now(), event: 'bar', payload: { time: this.lastBar, warmUp: true } }]);
+      this.warming = true;
+      try {
+        this.feedWarmUp(bars);
+      } finally {
+        this.warming = false;
       }
     });
+  }
+
+  private feedWarmUp(bars: readonly Omit<StrategyBar, 'index'>[]): void {
+    for (const bar of bars) {
+      if (bar.time <= this.warmedTo) continue;
+      this.warmedTo = bar.time;
+      Object.assign(this.bar, bar, { index: this.barCount++ });
+      const held = this.positions.get(this.options.coin).qty;
+      this.strategy.onBar(this.bar, held.isZero() ? 0 : held.isPositive() ? 1 : -1);
+    }
+    if (this.warmedTo > this.lastBar) {
+      this.lastBar = this.warmedTo;
+      this.options.journal.append([{ at: this.now(), event: 'bar', payload: { time: this.lastBar, warmUp: true } }]);
+    }
   }
 
   /** Feeds a closed bar (bars already seen before a restart are skipped). */

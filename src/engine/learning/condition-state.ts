@@ -36,8 +36,8 @@ interface TimeframeState {
   phase: CyclePhase | null;
   /** Event key → the bar count at which it last happened. */
   readonly seen: Map<string, number>;
-  /** Best setup score per setup at its bar. */
-  readonly scores: Map<string, number>;
+  /** The latest setup of each kind and direction: its bar and its best score on that bar. */
+  readonly scores: Map<string, { at: number; score: number }>;
 }
 
 /** What "recent" means: an event counts for this many bars of its timeframe after it happened. */
@@ -126,10 +126,12 @@ export class ConditionState {
         break;
       case 'setup':
         frame.seen.set(`setup:${event.setup}:${event.direction}`, at);
-        frame.scores.set(
-          `${event.setup}:${event.direction}`,
-          Math.max(frame.scores.get(`${event.setup}:${event.direction}`) ?? 0, event.score),
-        );
+        {
+          // The score that counts is the latest setup's, not the best one ever seen.
+          const key = `${event.setup}:${event.direction}`;
+          const last = frame.scores.get(key);
+          frame.scores.set(key, { at, score: last?.at === at ? Math.max(last.score, event.score) : event.score });
+        }
         break;
       case 'swing':
         break;
@@ -163,7 +165,7 @@ export class ConditionState {
         const tf = this.options.defaultTimeframe;
         const key = `${condition.setup}:${side}`;
         const recent = this.recent(tf, `setup:${key}`);
-        const score = this.frames.get(tf)?.scores.get(key) ?? 0;
+        const score = this.frames.get(tf)?.scores.get(key)?.score ?? 0;
         const met = recent && (condition.minScore === null || score >= condition.minScore);
         return {
           met,
@@ -287,8 +289,18 @@ function updaterFor(name: 'sma' | 'ema' | 'rsi' | 'atr' | 'vwap', period: number
       return (bar) => atr.update(bar.high, bar.low, bar.close);
     }
     case 'vwap': {
+      // Session VWAP: it starts again each UTC day, as traders read it (else it would depend
+      // on where the data happens to start).
       const vwap = new Vwap();
-      return (bar) => vwap.update(bar.high, bar.low, bar.close, bar.volume);
+      let day = Number.NaN;
+      return (bar) => {
+        const today = Math.floor(bar.time / 86_400_000);
+        if (today !== day) {
+          vwap.reset();
+          day = today;
+        }
+        return vwap.update(bar.high, bar.low, bar.close, bar.volume);
+      };
     }
   }
 }

@@ -53,6 +53,11 @@ export interface ExtractionFailure {
   readonly message: string;
   /** What the model returned, kept for the trader to look at; null when nothing came back. */
   readonly raw: string | null;
+  /**
+   * True when the chunk was never answered (canceled, budget spent, the key refused, the
+   * network down): extracting it again may well succeed, so such a run is not kept.
+   */
+  readonly unanswered?: boolean;
 }
 
 /** What an extraction of a source's chunks produced. */

@@ -1,4 +1,12 @@
-import { RuleSchema, type Chunk, type Condition, type Rule } from '../../shared/contract/knowledge.ts';
+import {
+  markerSeconds,
+  RuleSchema,
+  TIME_MARKER,
+  withoutTimeMarkers,
+  type Chunk,
+  type Condition,
+  type Rule,
+} from '../../shared/contract/knowledge.ts';
 import type { Timeframe } from '../../shared/values/timeframe.ts';
 import type { ExtractionFailure, ExtractionReport, ExtractOptions, RuleExtractor } from './learning-ports.ts';
 import { findConditions, type ConditionMention } from './offline/condition-phrases.ts';
@@ -87,7 +95,9 @@ function ruleFromSentence(sentence: Sentence, chunk: Chunk): Rule | null {
   const timeframes = findTimeframes(text);
   const mapped = dedupe(withTimeframes(findConditions(text, risk.claimed), timeframes, text));
   const negated = isNegated(text) && mapped.length > 0;
-  const direction = directionOf(text, negated ? [] : mapped);
+  // Only an entry's direction follows from its conditions ("a bullish engulfing" is a long); a
+  // bearish signal in an exit closes longs, and a filter gates both sides unless it says which.
+  const direction = directionOf(text, negated || kind !== 'entry' ? [] : mapped);
   const nothingMapped =
     mapped.length === 0 &&
     risk.stop === null &&
@@ -119,7 +129,7 @@ function ruleFromSentence(sentence: Sentence, chunk: Chunk): Rule | null {
       sourceId: chunk.sourceId,
       page: pageOf(sentence, chunk),
       timestamp: timestampOf(sentence, chunk),
-      quote: text.length > 1000 ? text.slice(0, 1000) : text,
+      quote: quoteOf(text),
     },
   };
 }
@@ -188,10 +198,12 @@ function pageOf(sentence: Sentence, chunk: Chunk): number | null {
 /** When a sentence is spoken: the last "[mm:ss]" marker before it, if within the chunk, else the chunk's start. */
 function timestampOf(sentence: Sentence, chunk: Chunk): number | null {
   if (!chunk.seconds) return null;
-  const markers = [...chunk.text.slice(0, sentence.start).matchAll(/\[(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\]/g)];
-  const last = markers[markers.length - 1];
+  // The marker before the sentence, or the first one inside it (the cue it starts in).
+  const before = [...chunk.text.slice(0, sentence.start).matchAll(TIME_MARKER)].at(-1);
+  const within = [...sentence.text.matchAll(TIME_MARKER)][0];
+  const last = within && within.index === 0 ? within : (before ?? within);
   if (last) {
-    const seconds = Number(last[1] ?? 0) * 3600 + Number(last[2]) * 60 + Number(last[3]);
+    const seconds = markerSeconds(last);
     if (seconds >= chunk.seconds.from && seconds <= chunk.seconds.to) return seconds;
   }
   return chunk.seconds.from;
@@ -204,4 +216,10 @@ function clip(text: string): string {
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+/** The sentence as said: without transcript time markers, at most 1000 characters. */
+function quoteOf(text: string): string {
+  const words = withoutTimeMarkers(text);
+  return words.length > 1000 ? words.slice(0, 1000) : words;
 }

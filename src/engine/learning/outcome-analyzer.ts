@@ -96,28 +96,33 @@ export interface ConfidenceOptions {
 export function suggestConfidence(
   outcomes: readonly RuleOutcome[],
   current: ReadonlyMap<string, number>,
-  options: ConfidenceOptions = {},
+  options: ConfidenceOptions & {
+    /** Each rule's prior (its extracted confidence); the current confidence when left out. */
+    readonly priors?: ReadonlyMap<string, number>;
+  } = {},
 ): ConfidenceSuggestion[] {
+  const priors = options.priors ?? current;
   const minTrades = options.minTrades ?? 20;
   const k = options.priorTrades ?? 10;
   const minChange = options.minChange ?? 0.05;
   const out: ConfidenceSuggestion[] = [];
   for (const o of outcomes) {
-    const prior = current.get(o.ruleId);
+    const prior = priors.get(o.ruleId);
     if (prior === undefined || o.trades < minTrades) continue;
+    const now = current.get(o.ruleId) ?? prior;
     const posterior = (prior * k + o.wins) / (k + o.wins + o.losses);
     const suggested = Math.round(posterior * 1000) / 1000;
-    if (Math.abs(suggested - prior) < minChange) continue;
+    if (Math.abs(suggested - now) < minChange) continue;
     const expectancy = o.expectancyR === null ? '' : `, expectancy ${o.expectancyR.toFixed(2)}R`;
     out.push({
       ruleId: o.ruleId,
       name: o.name,
-      current: prior,
+      current: now,
       suggested,
       trades: o.trades,
       winRate: o.winRate,
       expectancyR: o.expectancyR,
-      reason: `${o.wins} of ${o.wins + o.losses} trades won (${(o.winRate * 100).toFixed(1)} %${expectancy}): confidence ${prior.toFixed(2)} → ${suggested.toFixed(2)}`,
+      reason: `${o.wins} of ${o.wins + o.losses} trades won (${(o.winRate * 100).toFixed(1)} %${expectancy}): confidence ${now.toFixed(2)} → ${suggested.toFixed(2)}`,
     });
   }
   return out;

@@ -67,6 +67,14 @@ export function compileStrategy(rules: readonly KnowledgeRule[], options: Compil
   const timeframes = new Set<Timeframe>([options.interval]);
   let riskPercent: number | null = null;
   const skip = (k: KnowledgeRule, reason: string) => unsupported.push({ id: k.id, name: k.rule.name, reason });
+  const lowerRisk = (percent: number | null) => {
+    if (percent !== null) riskPercent = riskPercent === null ? percent : Math.min(riskPercent, percent);
+  };
+  // Stops, targets and risk stated in sentences of their own ("the stop goes 1.5 ATR below the
+  // entry", "take profit at 3R") hold for every entry that states none.
+  const general = rules.filter((k) => k.enabled && k.rule.conditions.length === 0 && k.rule.kind !== 'management');
+  const generalStop = general.map((k) => k.rule.stop).find((stop) => stop !== null && stop.type !== 'text') ?? null;
+  const generalTargets = general.map((k) => usableTargets(k.rule.targets)).find((t) => t.length > 0) ?? [];
 
   for (const k of rules) {
     const rule = k.rule;
@@ -78,13 +86,25 @@ export function compileStrategy(rules: readonly KnowledgeRule[], options: Compil
       skip(k, `confidence ${rule.confidence.toFixed(2)} is below ${options.minConfidence}`);
       continue;
     }
-    if (rule.kind === 'risk') {
-      if (rule.riskPercent === null) {
-        skip(k, 'a risk rule without a risk % (only the % of equity per trade is automated)');
+    if (rule.conditions.length === 0 && rule.kind !== 'management') {
+      const parts = [
+        rule.riskPercent !== null ? `risk ${rule.riskPercent} %` : null,
+        rule.stop !== null && rule.stop.type !== 'text' && rule.stop === generalStop ? 'its stop' : null,
+        usableTargets(rule.targets).length > 0 && rule.targets.some((t) => generalTargets.includes(t))
+          ? 'its target'
+          : null,
+      ].filter((p): p is string => p !== null);
+      if (parts.length === 0) {
+        skip(k, 'no conditions, and no risk %, stop or target the engine can use');
         continue;
       }
-      riskPercent = riskPercent === null ? rule.riskPercent : Math.min(riskPercent, rule.riskPercent);
+      lowerRisk(rule.riskPercent);
+      notes.push(`${rule.name}: ${parts.join(', ')} applies to every entry that states none`);
       used.push({ id: k.id, version: k.version, name: rule.name, kind: rule.kind });
+      continue;
+    }
+    if (rule.kind === 'risk') {
+      skip(k, 'a risk rule with conditions (only a risk % per trade, a stop or a target is automated)');
       continue;
     }
     if (rule.kind === 'management') {
@@ -94,10 +114,6 @@ export function compileStrategy(rules: readonly KnowledgeRule[], options: Compil
     const words = rule.conditions.filter((c) => c.type === 'unsupported');
     if (words.length > 0) {
       skip(k, `conditions the engine cannot evaluate: ${words.map((c) => `"${c.text}"`).join('; ')}`);
-      continue;
-    }
-    if (rule.conditions.length === 0) {
-      skip(k, 'no conditions');
       continue;
     }
     const own = [...rule.timeframes].sort((a, b) => TIMEFRAME_MS[a] - TIMEFRAME_MS[b])[0] ?? options.interval;
@@ -111,15 +127,24 @@ export function compileStrategy(rules: readonly KnowledgeRule[], options: Compil
       );
       continue;
     }
-    const side = rule.direction ?? sideFromConditions(conditions);
-    if (rule.kind === 'entry' && rule.stop?.type === 'text') {
-      notes.push(`${rule.name}: the stop "${rule.stop.text ?? ''}" is in words; the swing stop is used instead`);
-    }
-    if (rule.kind === 'entry' && rule.stop === null) {
-      notes.push(`${rule.name}: no stop stated; the stop goes beyond the last swing`);
-    }
-    if (rule.kind === 'entry' && rule.targets.some((t) => t.type === 'text')) {
-      notes.push(`${rule.name}: a target in words is not automated; numeric targets or the default reward:risk apply`);
+    const side = rule.direction ?? sideFor(rule.kind, conditions);
+    let stop = rule.stop;
+    let targets = usableTargets(rule.targets);
+    if (rule.kind === 'entry') {
+      lowerRisk(rule.riskPercent);
+      if (stop === null || stop.type === 'text') {
+        const said = stop?.type === 'text' ? `the stop "${stop.text ?? ''}" is in words` : 'no stop stated';
+        stop = generalStop;
+        notes.push(
+          `${rule.name}: ${said}; ${generalStop ? 'the general stop rule applies' : 'the stop goes beyond the last swing'}`,
+        );
+      } else if (stop.type === 'structure') {
+        notes.push(`${rule.name}: a structural stop is placed beyond the last swing`);
+      }
+      if (targets.length < rule.targets.length) {
+        notes.push(`${rule.name}: targets in words or of zero size are not automated`);
+      }
+      if (targets.length === 0) targets = generalTargets;
     }
     for (const tf of needed) timeframes.add(tf);
     compiled.push({
@@ -129,8 +154,8 @@ export function compileStrategy(rules: readonly KnowledgeRule[], options: Compil
       kind: rule.kind,
       side,
       conditions,
-      stop: rule.stop,
-      targets: rule.targets,
+      stop,
+      targets,
       confidence: rule.confidence,
       citation: rule.citation,
     });
@@ -163,11 +188,22 @@ function timeframeOf(condition: Condition): Timeframe | null {
   return condition.type === 'confluence' || condition.type === 'unsupported' ? null : condition.timeframe;
 }
 
-/** A rule that states no direction trades the way its conditions point, or both ways. */
-function sideFromConditions(conditions: readonly Condition[]): 'long' | 'short' | 'both' {
+/**
+ * The positions a rule that states no direction applies to. An entry trades the way its
+ * conditions point ("a bullish engulfing" → long); an exit closes the position its signal is
+ * against ("a bearish change of character" → longs); a filter gates both sides.
+ */
+function sideFor(kind: 'entry' | 'exit' | 'filter', conditions: readonly Condition[]): 'long' | 'short' | 'both' {
+  if (kind === 'filter') return 'both';
   const directions = new Set(
     conditions.flatMap((c) => ('direction' in c && c.direction !== null ? [c.direction] : [])),
   );
-  if (directions.size === 1) return directions.has('bull') ? 'long' : 'short';
-  return 'both';
+  if (directions.size !== 1) return 'both';
+  const bull = directions.has('bull');
+  return kind === 'entry' ? (bull ? 'long' : 'short') : bull ? 'short' : 'long';
+}
+
+/** Targets the engine can place: numeric ones above zero, and the nearest liquidity. */
+function usableTargets(targets: Rule['targets']): Rule['targets'] {
+  return targets.filter((t) => t.type === 'liquidity' || (t.type !== 'text' && t.value !== null && t.value > 0));
 }

@@ -69,12 +69,8 @@ export function explainTrades(
       trade.exitReason === 'signal'
         ? exits.filter((e) => e.time >= trade.entryTime && e.time <= trade.exitTime).at(-1)
         : undefined;
-    const plannedR =
-      entry && entry.stop !== null && entry.takeProfit !== null
-        ? Math.abs(entry.takeProfit - entry.close) / Math.abs(entry.close - entry.stop)
-        : null;
-    return {
-      trade: {
+    return explanationFor(
+      {
         side: trade.side,
         entryTime: trade.entryTime,
         exitTime: trade.exitTime,
@@ -85,20 +81,37 @@ export function explainTrades(
         rMultiple: trade.rMultiple,
         exitReason: trade.exitReason,
       },
-      entryRules: entry ? rulesOf(entry) : [],
-      exitRules: exit ? rulesOf(exit) : [],
-      phase: entry?.phase ?? null,
-      risk: entry
-        ? {
-            signalPrice: entry.close,
-            stop: entry.stop,
-            takeProfit: entry.takeProfit,
-            plannedR,
-            placement: entry.placement,
-          }
-        : null,
-    };
+      entry,
+      exit,
+    );
   });
+}
+
+/** A trade, the decision that opened it and the one that closed it, as one explanation. */
+export function explanationFor(
+  trade: TradeExplanation['trade'],
+  entry: SignalExplanation | undefined,
+  exit: SignalExplanation | undefined,
+): TradeExplanation {
+  const plannedR =
+    entry && entry.stop !== null && entry.takeProfit !== null
+      ? Math.abs(entry.takeProfit - entry.close) / Math.abs(entry.close - entry.stop)
+      : null;
+  return {
+    trade,
+    entryRules: entry ? rulesOf(entry) : [],
+    exitRules: exit ? rulesOf(exit) : [],
+    phase: entry?.phase ?? null,
+    risk: entry
+      ? {
+          signalPrice: entry.close,
+          stop: entry.stop,
+          takeProfit: entry.takeProfit,
+          plannedR,
+          placement: entry.placement,
+        }
+      : null,
+  };
 }
 
 function rulesOf(explanation: SignalExplanation): ExplainedRule[] {

@@ -57,13 +57,18 @@ export function runFeedback(
   });
   const trades = explainTrades(result.trades.toArray(), explanations);
   const outcomes = analyzeOutcomes(trades);
-  const current = new Map((store.strategy(name)?.rules ?? []).map((r) => [r.id, r.rule.confidence] as const));
+  const rules = store.strategy(name)?.rules ?? [];
+  const current = new Map(rules.map((r) => [r.id, r.rule.confidence] as const));
+  const priors = priorConfidences(
+    store,
+    rules.map((r) => r.id),
+  );
   return {
     compiled,
     result,
     trades,
     outcomes,
-    suggestions: suggestConfidence(outcomes.rules, current, options.confidence),
+    suggestions: suggestConfidence(outcomes.rules, current, { ...options.confidence, priors }),
   };
 }
 
@@ -82,4 +87,19 @@ export function applySuggestions(
       approvedBy,
     ),
   );
+}
+
+/**
+ * Each rule's prior for the Bayesian update: the confidence it was extracted with (its first
+ * version), not its current one. Re-running feedback on the same trades then suggests the
+ * same value instead of counting those trades again, and an applied change is never the prior
+ * of the next.
+ */
+export function priorConfidences(store: KnowledgeStore, ids: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const first = store.ruleHistory(id)[0];
+    if (first) out.set(id, first.rule.confidence);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import type { KnowledgeStore } from '../../adapters/sqlite/knowledge/knowledge-s
 import type { StoredRule } from '../../adapters/sqlite/knowledge/knowledge-types.ts';
 import type { ExtractionReport, Ingestion, RuleExtractor } from '../../engine/learning/learning-ports.ts';
 import { OfflineExtractor } from '../../engine/learning/offline-extractor.ts';
-import { ValidationError } from '../../shared/contract/errors.ts';
+import { TransportError, ValidationError } from '../../shared/contract/errors.ts';
 
 const VIDEO = new Set(['.mp4', '.mkv', '.mov', '.webm', '.avi', '.m4v']);
 const SUBTITLES = new Set(['.srt', '.vtt']);
@@ -74,6 +74,14 @@ export async function learnFile(path: string, options: LearnOptions): Promise<Le
     signal: options.signal,
     onProgress: (done, total) => options.onProgress?.('extracting', done, total),
   });
+  // A run with sections that never got an answer (canceled, budget spent, the key refused, the
+  // network down) is not kept: kept, it would be served from the cache and never completed.
+  const unanswered = report.failures.filter((f) => f.unanswered === true);
+  if (unanswered.length > 0) {
+    throw new TransportError(
+      `${ingestion.source.name}: ${unanswered.length} of ${ingestion.chunks.length} sections got no answer (${unanswered[0]?.message ?? ''}); nothing was saved, run learn again`,
+    );
+  }
   const saved = options.store.saveIngestion(ingestion, report);
   return {
     sourceId: saved.sourceId,

@@ -163,3 +163,28 @@ export interface Chunk {
   /** Seconds covered (videos); null for documents. */
   readonly seconds: { readonly from: number; readonly to: number } | null;
 }
+
+/**
+ * Transcript text carries a time marker before each cue, "[m:ss]" or "[h:mm:ss]": the second
+ * the following words are spoken, so a quote can be cited to its moment, not its section's.
+ */
+export const TIME_MARKER = /\[(?:(\d{1,3}):)?(\d{1,2}):(\d{2})\]/g;
+
+/** The time marker for `seconds`. */
+export function timeMarker(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `[${h}:${String(m).padStart(2, '0')}:${ss}]` : `[${m}:${ss}]`;
+}
+
+/** The seconds a time marker's match names. */
+export function markerSeconds(match: RegExpMatchArray): number {
+  return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+/** Text without its time markers (each with the space after it); other spacing is kept. */
+export function withoutTimeMarkers(text: string): string {
+  return text.replace(/\[(?:\d{1,3}:)?\d{1,2}:\d{2}\] ?/g, '');
+}

@@ -85,7 +85,7 @@ describe.skipIf(skipReason !== null)('reading videos with ffmpeg', () => {
         sourceId: result.source.id,
         index: 0,
         heading: null,
-        text: 'Wait for the sweep of the lows. Enter on the engulfing candle after the sweep. Stop below the swing low.',
+        text: '[0:01] Wait for the sweep of the lows. [0:05] Enter on the engulfing candle after the sweep. [0:21] Stop below the swing low.',
         pages: null,
         seconds: { from: 1, to: 25 },
       },
@@ -117,7 +117,7 @@ describe.skipIf(skipReason !== null)('reading videos with ffmpeg', () => {
     const result = await ingestVideo(videos.embedded, { keyframeDir: frames() });
     expect(result.notices).toEqual([]);
     expect(result.chunks.map((c) => [c.text, c.seconds])).toEqual([
-      ['Risk one percent per trade. Take profit at two R.', { from: 0.5, to: 7 }],
+      ['[0:00] Risk one percent per trade. [0:04] Take profit at two R.', { from: 0.5, to: 7 }],
     ]);
     expect(result.keyframes).toHaveLength(1);
   });

@@ -60,6 +60,15 @@ describe('outcomes per rule and the confidence feedback', () => {
     // a: (0.3 × 10 + 18) / (10 + 30) = 0.525. f: 18 trades < 20: no suggestion. b: 1 trade.
     expect(suggestions.map((s) => [s.ruleId, s.suggested])).toEqual([['a', 0.525]]);
     expect(suggestions[0]?.reason).toBe('18 of 30 trades won (60.0 %, expectancy 0.20R): confidence 0.30 → 0.53');
+    // The prior is the extracted confidence: after 0.525 was applied, the same trades suggest
+    // the same value, not another step down.
+    expect(suggestConfidence(report.rules, new Map([['a', 0.525]]), { priors: new Map([['a', 0.3]]) })).toEqual([]);
+    expect(
+      suggestConfidence(report.rules, new Map([['a', 0.9]]), { priors: new Map([['a', 0.3]]) }).map((x) => [
+        x.current,
+        x.suggested,
+      ]),
+    ).toEqual([[0.9, 0.525]]);
     // Already where the evidence says: nothing to propose.
     expect(suggestConfidence(report.rules, new Map([['a', 0.55]]), { minChange: 0.05 })).toEqual([]);
   });

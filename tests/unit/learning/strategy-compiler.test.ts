@@ -95,8 +95,90 @@ describe('the strategy compiler', () => {
       ['r-0000000005', 'disabled'],
     ]);
     expect(report.notes).toContain(
-      'stop in words: the stop "below the big candle" is in words; the swing stop is used instead',
+      'stop in words: the stop "below the big candle" is in words; the stop goes beyond the last swing',
     );
+  });
+
+  it('applies stops, targets and risk stated in sentences of their own to entries that state none', () => {
+    const report = compileStrategy(
+      [
+        rule({ stop: null, targets: [], riskPercent: 3 }),
+        rule(
+          {
+            name: 'stop rule',
+            kind: 'risk',
+            conditions: [],
+            stop: { type: 'atr', value: 1.5, text: null },
+            targets: [],
+          },
+          'r-0000000002',
+        ),
+        rule(
+          {
+            name: 'target rule',
+            kind: 'exit',
+            conditions: [],
+            stop: null,
+            targets: [{ type: 'r-multiple', value: 3, text: null }],
+          },
+          'r-0000000003',
+        ),
+        rule(
+          { name: 'risk rule', kind: 'risk', conditions: [], stop: null, targets: [], riskPercent: 1 },
+          'r-0000000004',
+        ),
+        rule(
+          {
+            name: 'zero target',
+            kind: 'exit',
+            conditions: [],
+            stop: null,
+            targets: [{ type: 'r-multiple', value: 0, text: null }],
+          },
+          'r-0000000005',
+        ),
+      ],
+      { interval: '15m' },
+    );
+    const params = report.spec.params as { rules: { stop: unknown; targets: unknown[] }[] };
+    expect(params.rules).toHaveLength(1);
+    expect(params.rules[0]?.stop).toEqual({ type: 'atr', value: 1.5, text: null });
+    expect(params.rules[0]?.targets).toEqual([{ type: 'r-multiple', value: 3, text: null }]);
+    // The smallest risk stated anywhere, the entry's own 3 % included.
+    expect(report.spec.sizing).toEqual({ kind: 'risk', percent: 1 });
+    expect(report.unsupported.map((u) => u.id)).toEqual(['r-0000000005']);
+    expect(report.notes).toContain('entry: no stop stated; the general stop rule applies');
+  });
+
+  it('reads exits against the position their signal opposes, and filters on both sides', () => {
+    const report = compileStrategy(
+      [
+        rule({}),
+        rule(
+          {
+            name: 'exit',
+            kind: 'exit',
+            conditions: [{ type: 'structure', event: 'choch', direction: 'bear', timeframe: null }],
+          },
+          'r-0000000002',
+        ),
+        rule(
+          {
+            name: 'filter',
+            kind: 'filter',
+            conditions: [{ type: 'structure', event: 'trend', direction: 'bull', timeframe: '4h' }],
+          },
+          'r-0000000003',
+        ),
+      ],
+      { interval: '15m' },
+    );
+    const params = report.spec.params as { rules: { name: string; side: string }[] };
+    expect(params.rules.map((r) => [r.name, r.side])).toEqual([
+      ['entry', 'long'],
+      ['exit', 'long'],
+      ['filter', 'both'],
+    ]);
   });
 
   it('refuses a set with no entry it can run, saying why', () => {

@@ -1,3 +1,4 @@
+import { withoutTimeMarkers } from '../../../src/shared/contract/knowledge.ts';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,11 +31,11 @@ describe('transcript windows', () => {
   it('groups cues into windows of about a minute, each covering its cues', () => {
     const cues = [0, 20, 40, 60, 80, 130].map((from, i) => ({ from, to: from + 15, text: `c${i}` }));
     expect(cueWindows(cues, 60)).toEqual([
-      { text: 'c0 c1 c2', heading: null, seconds: { from: 0, to: 55 } },
-      { text: 'c3 c4', heading: null, seconds: { from: 60, to: 95 } },
-      { text: 'c5', heading: null, seconds: { from: 130, to: 145 } },
+      { text: '[0:00] c0 [0:20] c1 [0:40] c2', heading: null, seconds: { from: 0, to: 55 } },
+      { text: '[1:00] c3 [1:20] c4', heading: null, seconds: { from: 60, to: 95 } },
+      { text: '[2:10] c5', heading: null, seconds: { from: 130, to: 145 } },
     ]);
-    expect(cueWindows(cues, 30).map((w) => w.text)).toEqual(['c0 c1', 'c2 c3', 'c4', 'c5']);
+    expect(cueWindows(cues, 30).map((w) => withoutTimeMarkers(w.text))).toEqual(['c0 c1', 'c2 c3', 'c4', 'c5']);
     expect(cueWindows([], 60)).toEqual([]);
   });
 
@@ -43,7 +44,7 @@ describe('transcript windows', () => {
       { from: 70, to: 72, text: 'later' },
       { from: 1, to: 2, text: 'first' },
     ];
-    expect(cueWindows(cues, 60).map((w) => w.text)).toEqual(['first', 'later']);
+    expect(cueWindows(cues, 60).map((w) => w.text)).toEqual(['[0:01] first', '[1:10] later']);
   });
 
   it('drops the lines roll-up captions repeat, but not a short repeat someone says', () => {
@@ -58,7 +59,11 @@ describe('transcript windows', () => {
       { from: 4, to: 6, text: 'of the lows and then enter long' },
     ];
     expect(cueWindows(rollUp, 60)).toEqual([
-      { text: 'wait for the sweep of the lows and then enter long', heading: null, seconds: { from: 0, to: 6 } },
+      {
+        text: '[0:00] wait for the sweep [0:02] of the lows [0:04] and then enter long',
+        heading: null,
+        seconds: { from: 0, to: 6 },
+      },
     ]);
   });
 });
@@ -85,9 +90,11 @@ describe('ingesting a subtitle file', () => {
       pages: null,
       seconds: { from: 0, to: 175 },
     });
-    expect(result.chunks[0]!.text).toBe(
+    expect(withoutTimeMarkers(result.chunks[0]!.text)).toBe(
       'Point 1. Point 2. Point 3.\nPoint 4. Point 5. Point 6.\nPoint 7. Point 8. Point 9.',
     );
+    // Each cue is marked with the second it is said.
+    expect(result.chunks[0]!.text.startsWith('[0:00] Point 1. [0:20] Point 2.')).toBe(true);
     expect(result.notices).toEqual([]);
     expect(result.keyframes).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { RuleSchema, type Chunk, type Rule } from '../../../shared/contract/knowledge.ts';
+import { markerSeconds, TIME_MARKER, withoutTimeMarkers } from '../../../shared/contract/knowledge.ts';
 import type { ExtractionFailure } from '../../../engine/learning/learning-ports.ts';
 import { defuseDelimiters } from './claude-prompt.ts';
 
@@ -12,7 +13,7 @@ const MIN_QUOTE_CHARS = 8;
  * of that changes the words, so none of it should make a genuine quote look invented.
  */
 export function normalizeForQuote(text: string): string {
-  return text
+  return withoutTimeMarkers(text)
     .normalize('NFKC')
     .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")
     .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
@@ -56,7 +57,7 @@ export function checkCitations(rules: readonly Rule[], chunk: Chunk): CitationCh
       citation: {
         sourceId: chunk.sourceId,
         page: pageOf(rule.citation.page, quote, chunk, pages),
-        timestamp: timestampOf(rule.citation.timestamp, chunk),
+        timestamp: timestampOf(rule.citation.timestamp, quote, chunk),
         quote: rule.citation.quote,
       },
     });
@@ -83,8 +84,19 @@ function pageOf(claimed: number | null, quote: string, chunk: Chunk, pages: read
   return from;
 }
 
-function timestampOf(claimed: number | null, chunk: Chunk): number | null {
+/**
+ * The second a quote is said: the time marker of the cue it starts in (the last marker from
+ * which the rest of the text still contains the quote), else the model's when within the
+ * chunk, else the chunk's start.
+ */
+function timestampOf(claimed: number | null, quote: string, chunk: Chunk): number | null {
   if (!chunk.seconds) return null;
   const { from, to } = chunk.seconds;
+  let found: number | null = null;
+  for (const marker of chunk.text.matchAll(TIME_MARKER)) {
+    if (!normalizeForQuote(chunk.text.slice(marker.index)).includes(quote)) break;
+    found = markerSeconds(marker);
+  }
+  if (found !== null && found >= from && found <= to) return found;
   return claimed !== null && claimed >= from && claimed <= to ? claimed : from;
 }

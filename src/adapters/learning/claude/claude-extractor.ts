@@ -42,9 +42,12 @@ const FATAL_STATUSES = new Set([401, 402, 403, 404]);
 /** Why a chunk ended without rules; thrown inside a chunk's extraction and turned into its failure. */
 class ChunkAbandoned extends HyperdeskError {
   readonly raw: string | null;
-  constructor(message: string, raw: string | null = null) {
+  /** True when the model answered (badly); false when the chunk never got an answer. */
+  readonly answered: boolean;
+  constructor(message: string, raw: string | null = null, answered = false) {
     super('ChunkAbandoned', 'TRANSPORT', message);
     this.raw = raw;
+    this.answered = answered;
   }
 }
 
@@ -159,8 +162,12 @@ export class ClaudeExtractor implements RuleExtractor {
     } catch (error) {
       const failure =
         error instanceof ChunkAbandoned
-          ? { message: error.message, raw: error.raw }
-          : { message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`, raw: null };
+          ? { message: error.message, raw: error.raw, answered: error.answered }
+          : {
+              message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+              raw: null,
+              answered: false,
+            };
       return {
         rules: [],
         failures: [
@@ -168,6 +175,7 @@ export class ClaudeExtractor implements RuleExtractor {
             chunkIndex: chunk.index,
             message: this.#scrub(failure.message),
             raw: failure.raw === null ? null : this.#scrub(failure.raw),
+            unanswered: !failure.answered,
           },
         ],
       };
@@ -183,13 +191,13 @@ export class ClaudeExtractor implements RuleExtractor {
       const response = await this.#send(messages, maxTokens, run, signal);
       switch (response.stop_reason) {
         case 'refusal':
-          throw new ChunkAbandoned('the model declined to analyse this section (refusal)', raw(textOf(response)));
+          throw new ChunkAbandoned('the model declined to analyse this section (refusal)', raw(textOf(response)), true);
         case 'model_context_window_exceeded':
-          throw new ChunkAbandoned("this section does not fit the model's context window");
+          throw new ChunkAbandoned("this section does not fit the model's context window", null, true);
         case 'max_tokens': {
           const partial = raw(JSON.stringify(response.content));
           if (repaired || maxTokens >= MAX_OUTPUT_TOKENS) {
-            throw new ChunkAbandoned(`the answer was cut off at ${maxTokens} output tokens`, partial);
+            throw new ChunkAbandoned(`the answer was cut off at ${maxTokens} output tokens`, partial, true);
           }
           // The cut-off call cannot be continued (its input is incomplete): ask again with room to finish.
           repaired = true;
@@ -215,7 +223,7 @@ export class ClaudeExtractor implements RuleExtractor {
           ? raw(textOf(response))
           : raw(JSON.stringify(calls.length === 1 ? calls[0]?.input : calls.map((c) => c.input)));
       if (repaired) {
-        throw new ChunkAbandoned(`the model's answer was still invalid after one repair: ${problem}`, answer);
+        throw new ChunkAbandoned(`the model's answer was still invalid after one repair: ${problem}`, answer, true);
       }
       repaired = true;
       // Every tool call must be answered by a tool_result; the repair request goes with them.

@@ -42,7 +42,7 @@ Every rule cites where it is stated:
 - quote: the words of the document that state the rule, copied exactly, character for character, as one contiguous passage (at most 1000 characters; usually one or two sentences). Do not paraphrase, shorten with ellipses, fix typos or join separate passages. A rule without an exact quote must not be recorded.
 - sourceId: the document's source attribute.
 - page: for a document with a pages attribute, the page the quote is on, within that range; null for video.
-- timestamp: for a video with a seconds attribute, the second the quote is spoken, within that range; null for documents.`;
+- timestamp: for a video with a seconds attribute, the second the quote is spoken, within that range (the transcript marks each cue with its time as [m:ss]; leave the markers out of quotes); null for documents.`;
 
 /** The tool description: what the tool records, never how to read the document (that is the system prompt's). */
 const TOOL_DESCRIPTION =

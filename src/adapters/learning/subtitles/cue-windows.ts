@@ -1,3 +1,4 @@
+import { timeMarker } from '../../../shared/contract/knowledge.ts';
 import type { Cue } from './parse-subtitles.ts';
 
 /** Seconds of talk per window by default: about a paragraph, enough context for one rule. */
@@ -58,7 +59,8 @@ export function cueWindows(cues: readonly Cue[], windowSec: number = DEFAULT_WIN
       from = cue.from;
       to = cue.to;
     }
-    words.push(fresh);
+    // Each cue carries its moment, so a rule can be cited to the second it is said.
+    words.push(`${timeMarker(cue.from)} ${fresh}`);
     to = Math.max(to, cue.to);
   }
   close();

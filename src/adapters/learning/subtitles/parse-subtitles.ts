@@ -78,20 +78,24 @@ const ENTITIES: Readonly<Record<string, string>> = {
 
 /** A cue's lines as plain words: tags, ASS overrides and line-break codes removed, entities decoded. */
 export function cleanCueText(lines: readonly string[]): string {
-  return lines
-    .join(' ')
-    .replace(/\{\\[^}]*\}/g, '') // ASS overrides such as {\an8}
-    .replace(/\\[Nnh]/g, ' ') // ASS line breaks left in converted files
-    .replace(/<[^>]*>/g, '') // <i>, <font …>, WebVTT <v Name>, <c.class>, <00:00:01.000>
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
-      if (entity.startsWith('#')) {
-        const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1));
-        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }
-      return ENTITIES[entity.toLowerCase()] ?? whole;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    lines
+      .join(' ')
+      .replace(/\{\\[^}]*\}/g, '') // ASS overrides such as {\an8}
+      .replace(/\\[Nnh]/g, ' ') // ASS line breaks left in converted files
+      // <i>, <font …>, WebVTT <v Name>, <c.class>, <00:00:01.000>; a tag starts right after "<"
+      // (a letter, "/" or a digit), so "RSI < 30 and price > the EMA" keeps its words.
+      .replace(/<\/?[A-Za-z0-9][^<>]*>/g, '')
+      .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
+        if (entity.startsWith('#')) {
+          const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+          return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+        }
+        return ENTITIES[entity.toLowerCase()] ?? whole;
+      })
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function fail(name: string, lineIndex: number, message: string): never {

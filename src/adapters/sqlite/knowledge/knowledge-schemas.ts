@@ -99,6 +99,7 @@ export const ExtractionFailureSchema = z.object({
   chunkIndex: z.number().int().min(0),
   message: z.string(),
   raw: z.string().nullable(),
+  unanswered: z.boolean().optional(),
 }) satisfies z.ZodType<ExtractionFailure>;
 
 /** An {@link ExtractionReport}; every rule is checked with {@link RuleSchema}. */

@@ -1,13 +1,26 @@
+import type { Database } from 'better-sqlite3';
 import type { Command } from 'commander';
 import { KnowledgeStore } from '../../../adapters/sqlite/knowledge/knowledge-store.ts';
 import { writeFileAtomic } from '../../../adapters/files/write-file-atomic.ts';
 import { narrateTrade } from '../../../engine/learning/trade-reasoner.ts';
-import { applySuggestions, compileStored, runFeedback } from '../../../host/learning/feedback-service.ts';
-import { ValidationError } from '../../../shared/contract/errors.ts';
+import {
+  applySuggestions,
+  compileStored,
+  priorConfidences,
+  runFeedback,
+} from '../../../host/learning/feedback-service.ts';
+import { SqliteJournal } from '../../../adapters/sqlite/sqlite-journal.ts';
+import { tradesFromJournal } from '../../../engine/learning/journal-trades.ts';
+import { analyzeOutcomes, suggestConfidence } from '../../../engine/learning/outcome-analyzer.ts';
+import { runIdOf } from '../../../host/trading/run-ids.ts';
+import { parseMode, tradingVenue, type TradingCliOptions } from '../trading-options.ts';
+import { ConfigurationError, ValidationError } from '../../../shared/contract/errors.ts';
+import { ClaudeNarrator } from '../../../adapters/learning/claude/claude-narrator.ts';
+import { openSecretStore } from '../../../adapters/secrets/open-secret-store.ts';
 import { parseOrThrow } from '../../../shared/contract/validation.ts';
 import { z } from 'zod';
 import { loadBars, venueOption, type BacktestCliOptions } from '../backtest-options.ts';
-import { openStore, parseInterval } from '../cli-options.ts';
+import { openStore, parseCoin, parseInterval } from '../cli-options.ts';
 import type { CliIo } from '../program.ts';
 import { ruleLine } from './learn-command.ts';
 
@@ -17,11 +30,11 @@ export function registerKb(program: Command, io: CliIo): void {
   const withDir = (c: Command) =>
     c.option('--data-dir <dir>', 'folder of the HyperDesk database (default: per-user app data)');
   const open =
-    <T>(dataDir: string | undefined, work: (store: KnowledgeStore) => T | Promise<T>) =>
+    <T>(dataDir: string | undefined, work: (store: KnowledgeStore, db: Database) => T | Promise<T>) =>
     async () => {
       const db = openStore(dataDir);
       try {
-        return await work(new KnowledgeStore(db));
+        return await work(new KnowledgeStore(db), db);
       } finally {
         db.close();
       }
@@ -101,6 +114,7 @@ export function registerKb(program: Command, io: CliIo): void {
     .option('--min-trades <n>', 'fewest trades behind a suggestion', '20')
     .option('--apply', 'apply the suggested confidences (each change is recorded)', false)
     .option('--explain <n>', 'print the explanation of the first n trades', '0')
+    .option('--narrate', 'add a Claude narrative to each explained trade (needs an Anthropic API key)', false)
     .option('--json', 'print JSON', false)
     .action(
       async (
@@ -109,6 +123,7 @@ export function registerKb(program: Command, io: CliIo): void {
           minTrades: string;
           apply: boolean;
           explain: string;
+          narrate: boolean;
           json: boolean;
           dataDir?: string;
         },
@@ -117,7 +132,7 @@ export function registerKb(program: Command, io: CliIo): void {
         const venue = await venueOption({ ...opts, param: [], strategy: '' });
         const minTrades = parseOrThrow(z.coerce.number().int().min(1).max(100_000), opts.minTrades, '--min-trades');
         const explain = parseOrThrow(z.coerce.number().int().min(0).max(10_000), opts.explain, '--explain');
-        await open(opts.dataDir, (store) => {
+        await open(opts.dataDir, async (store) => {
           const run = runFeedback(store, name, bars, interval, { venue, confidence: { minTrades } });
           const applied = opts.apply
             ? applySuggestions(store, run.suggestions, 'user (hyperdesk kb feedback --apply)')
@@ -145,8 +160,69 @@ export function registerKb(program: Command, io: CliIo): void {
             io.out(`  no confidence change suggested (needs ${minTrades} trades per rule and a change of 0.05)\n`);
           for (const sug of run.suggestions)
             io.out(`  suggest ${sug.ruleId} ${sug.name}: ${sug.reason}${opts.apply ? ' — applied' : ''}\n`);
-          for (const t of run.trades.slice(0, explain)) io.out(`\n${narrateTrade(t)}\n`);
+          const narrator = opts.narrate ? await openNarrator() : null;
+          for (const t of run.trades.slice(0, explain)) {
+            io.out(`\n${narrateTrade(t)}\n`);
+            if (narrator) io.out(`${await narrator.narrate(t)}\n`);
+          }
         })();
       },
     );
+
+  withDir(
+    kb
+      .command('outcomes')
+      .description('outcomes per rule of a paper or live run (from its journal), with confidence suggestions'),
+  )
+    .requiredOption('--mode <mode>', 'paper or live')
+    .requiredOption('--coin <coin>', 'market')
+    .option('--network <network>', 'testnet (default) or mainnet')
+    .option('--api-url <url>', 'the venue the run traded on, when not Hyperliquid itself')
+    .option('--account <address>', 'live: the account traded')
+    .option('--min-trades <n>', 'fewest trades behind a suggestion', '20')
+    .option('--apply', 'apply the suggested confidences (each change is recorded)', false)
+    .option('--json', 'print JSON', false)
+    .action(
+      async (opts: TradingCliOptions & { minTrades: string; apply: boolean; json: boolean; dataDir?: string }) => {
+        const mode = parseMode(opts.mode);
+        if (mode === 'live' && !opts.account) throw new ValidationError('--account: name the account of the live run');
+        const venue = tradingVenue({ ...opts, confirmMainnet: true }, mode);
+        const runId = runIdOf(mode, venue.endpoints.apiUrl, opts.account ?? 'paper', parseCoin(opts.coin));
+        const minTrades = parseOrThrow(z.coerce.number().int().min(1).max(100_000), opts.minTrades, '--min-trades');
+        await open(opts.dataDir, (store, db) => {
+          const trades = tradesFromJournal(new SqliteJournal(db, runId).read(), parseCoin(opts.coin));
+          const outcomes = analyzeOutcomes(trades);
+          const current = new Map(store.rules({}).map((r) => [r.id, r.rule.confidence] as const));
+          const priors = priorConfidences(store, [...current.keys()]);
+          const suggestions = suggestConfidence(outcomes.rules, current, { minTrades, priors });
+          const applied = opts.apply
+            ? applySuggestions(store, suggestions, `user (hyperdesk kb outcomes --apply, ${runId})`)
+            : [];
+          if (opts.json)
+            return void io.out(
+              `${JSON.stringify({ runId, outcomes, suggestions, applied: applied.map((r) => ({ id: r.id, version: r.version })) })}\n`,
+            );
+          const s = outcomes.strategy;
+          io.out(`${runId}: ${s.trades} trades, win rate ${(s.winRate * 100).toFixed(1)} %\n`);
+          for (const r of outcomes.rules)
+            io.out(
+              `  ${r.ruleId} ${r.name}: ${r.trades} trades, ${(r.winRate * 100).toFixed(1)} % won, ${r.expectancyR?.toFixed(2) ?? '-'}R\n`,
+            );
+          for (const sug of suggestions)
+            io.out(`  suggest ${sug.ruleId} ${sug.name}: ${sug.reason}${opts.apply ? ' — applied' : ''}\n`);
+        })();
+      },
+    );
+}
+
+/** Claude for trade narratives, with the key from the environment or the keychain. */
+async function openNarrator(): Promise<ClaudeNarrator> {
+  const secrets = openSecretStore(process.env.ANTHROPIC_API_KEY ? 'env' : 'keychain');
+  const apiKey = await secrets.get('anthropic-api-key');
+  if (!apiKey) {
+    throw new ConfigurationError(
+      `--narrate needs an Anthropic API key (ANTHROPIC_API_KEY, or hyperdesk keys set anthropic-api-key); none in ${secrets.describe}`,
+    );
+  }
+  return new ClaudeNarrator({ apiKey, baseURL: process.env.HYPERDESK_ANTHROPIC_BASE_URL });
 }

@@ -9,6 +9,7 @@ import type {
   VenueFill,
   VenueOrderState,
 } from './execution-client.ts';
+import { orderFromRecord, orderRecord } from './order-record.ts';
 import type { PositionManager } from './position-manager.ts';
 
 /** Where an order is in its life. */
@@ -110,7 +111,7 @@ export class OrderManager {
       const p = entry.payload;
       switch (entry.event) {
         case 'order.submitted': {
-          const order = this.orderFrom(p);
+          const order = orderFromRecord(p);
           this.orders.set(order.cloid, this.track(order, entry.at));
           this.seq = Math.max(this.seq, Number(p.seq ?? 0));
           break;
@@ -165,7 +166,7 @@ export class OrderManager {
       tracked.map((t) => ({
         at: now,
         event: 'order.submitted',
-        payload: { ...this.orderPayload(t.order), seq: this.seq },
+        payload: { ...orderRecord(t.order), seq: this.seq },
       })),
     );
     for (const t of tracked) {
@@ -412,34 +413,6 @@ export class OrderManager {
   private nextCloid(now: number): string {
     this.seq++;
     return `0x${this.options.cloidPrefix}${Math.trunc(now).toString(16).padStart(12, '0').slice(-12)}${this.seq.toString(16).padStart(12, '0').slice(-12)}`;
-  }
-
-  private orderPayload(o: ExecOrder): Record<string, unknown> {
-    return {
-      cloid: o.cloid,
-      coin: o.coin,
-      side: o.side,
-      qty: o.qty.toFixed(),
-      kind: o.kind,
-      limitPrice: o.limitPrice?.toFixed() ?? null,
-      triggerPrice: o.triggerPrice?.toFixed() ?? null,
-      tif: o.tif,
-      reduceOnly: o.reduceOnly,
-    };
-  }
-
-  private orderFrom(p: Readonly<Record<string, unknown>>): ExecOrder {
-    return {
-      cloid: String(p.cloid),
-      coin: String(p.coin),
-      side: p.side === 'sell' ? 'sell' : 'buy',
-      qty: dec(p.qty),
-      kind: p.kind as ExecOrder['kind'],
-      limitPrice: p.limitPrice === null ? null : dec(p.limitPrice),
-      triggerPrice: p.triggerPrice === null ? null : dec(p.triggerPrice),
-      tif: p.tif as ExecOrder['tif'],
-      reduceOnly: p.reduceOnly === true,
-    };
   }
 
   private fillPayload(f: VenueFill): Record<string, unknown> {

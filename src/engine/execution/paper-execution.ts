@@ -18,6 +18,7 @@ import type {
   VenueFunding,
   VenueOrderState,
 } from './execution-client.ts';
+import { orderFromRecord, orderRecord } from './order-record.ts';
 
 /** A closed bar as paper trading receives it. */
 export interface PaperBar {
@@ -102,7 +103,11 @@ export class PaperExecution implements ExecutionClient {
   restore(): void {
     this.replaying = true;
     try {
-      for (const entry of this.options.journal.read()) this.apply(commandOf(entry), entry.at);
+      for (const entry of this.options.journal.read()) {
+        // The account's settings, written when it was opened; the caller has read them.
+        if (entry.event === 'paper.config') continue;
+        this.apply(commandOf(entry), entry.at);
+      }
     } finally {
       this.replaying = false;
     }
@@ -114,6 +119,11 @@ export class PaperExecution implements ExecutionClient {
   /** The latest price (fills market orders until the next one). */
   get lastPrice(): number {
     return this.price;
+  }
+
+  /** The account's leverage (fixed when it was opened). */
+  get leverage(): number {
+    return this.options.venue.leverage;
   }
 
   /** Open time of the last bar the paper venue has seen (−∞ before the first). */
@@ -440,17 +450,7 @@ function payloadOf(command: Command): Record<string, unknown> {
       return {
         grouping: command.grouping,
         price: command.price,
-        orders: command.orders.map((o) => ({
-          cloid: o.cloid,
-          coin: o.coin,
-          side: o.side,
-          qty: o.qty.toFixed(),
-          kind: o.kind,
-          limitPrice: o.limitPrice?.toFixed() ?? null,
-          triggerPrice: o.triggerPrice?.toFixed() ?? null,
-          tif: o.tif,
-          reduceOnly: o.reduceOnly,
-        })),
+        orders: command.orders.map(orderRecord),
       };
   }
 }
@@ -476,17 +476,7 @@ function commandOf(entry: JournalEntry): Command {
         kind: 'place',
         grouping: String(p.grouping),
         price: Number(p.price),
-        orders: (p.orders as Record<string, string | boolean | null>[]).map((o) => ({
-          cloid: String(o.cloid),
-          coin: String(o.coin),
-          side: o.side === 'sell' ? 'sell' : 'buy',
-          qty: new Decimal(String(o.qty)),
-          kind: o.kind as ExecOrder['kind'],
-          limitPrice: o.limitPrice === null ? null : new Decimal(String(o.limitPrice)),
-          triggerPrice: o.triggerPrice === null ? null : new Decimal(String(o.triggerPrice)),
-          tif: o.tif as ExecOrder['tif'],
-          reduceOnly: o.reduceOnly === true,
-        })),
+        orders: (p.orders as Record<string, unknown>[]).map(orderFromRecord),
       };
     default:
       throw new ValidationError(`the paper journal has an entry this version does not know: ${entry.event}`);

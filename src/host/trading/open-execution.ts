@@ -13,7 +13,7 @@ import type { ExecutionClient } from '../../engine/execution/execution-client.ts
 import { PaperExecution } from '../../engine/execution/paper-execution.ts';
 import { ConfigurationError, ValidationError } from '../../shared/contract/errors.ts';
 import { describeIssues } from '../../shared/contract/validation.ts';
-import { VenueConfigSchema } from '../../shared/contract/venue-config.ts';
+import { VenueConfigSchema, type VenueConfig } from '../../shared/contract/venue-config.ts';
 import { AddressSchema } from '../../shared/values/address.ts';
 import { parseOrThrow } from '../../shared/contract/validation.ts';
 import { paperVenueRunOf, type TradingMode } from './run-ids.ts';
@@ -70,12 +70,9 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Open
           : { kind: 'constant', ratePerHour: options.fundingRatePerHour },
     });
     if (!venue.success) throw new ValidationError(describeIssues('paper account', venue.error));
-    const paper = new PaperExecution({
-      coin: options.coin,
-      venue: venue.data,
-      journal: new SqliteJournal(options.db, paperVenueRunOf(options.runId)),
-      clock: { now },
-    });
+    const journal = new SqliteJournal(options.db, paperVenueRunOf(options.runId));
+    const config = paperConfig(journal, venue.data, options, now);
+    const paper = new PaperExecution({ coin: options.coin, venue: config, journal, clock: { now } });
     paper.restore();
     return { execution: paper, paper, account: 'paper' };
   }
@@ -128,4 +125,43 @@ async function marketSizeDecimals(endpoints: HlEndpoints, coin: string): Promise
     );
   }
   return market.szDecimals;
+}
+
+/**
+ * The paper account's settings: the ones it was opened with (journaled first, so a restart or
+ * a listing replays it under the same capital, leverage and funding), or, for a new account,
+ * `fresh`, which are then journaled. Asking a running account for other settings is an error:
+ * replaying its history under them would rewrite that history.
+ */
+function paperConfig(
+  journal: SqliteJournal,
+  fresh: VenueConfig,
+  options: OpenExecutionOptions,
+  now: () => number,
+): VenueConfig {
+  const first = journal.read()[0];
+  if (first === undefined) {
+    if (!options.readOnly) journal.append([{ at: now(), event: 'paper.config', payload: { venue: fresh } }]);
+    return fresh;
+  }
+  if (first.event !== 'paper.config') return fresh;
+  const saved = VenueConfigSchema.parse(first.payload.venue);
+  const differs: string[] = [];
+  if (options.capital !== undefined && !new Decimal(options.capital).eq(saved.capital))
+    differs.push(`capital ${saved.capital}`);
+  if (options.leverage !== undefined && options.leverage !== saved.leverage)
+    differs.push(`leverage ${saved.leverage}×`);
+  const rate = saved.funding.kind === 'constant' ? saved.funding.ratePerHour : null;
+  if (
+    options.fundingRatePerHour !== undefined &&
+    (rate === null || !new Decimal(options.fundingRatePerHour).eq(rate))
+  ) {
+    differs.push(`funding ${rate ?? 'none'}`);
+  }
+  if (differs.length > 0) {
+    throw new ValidationError(
+      `this paper account was opened with ${differs.join(', ')}; keep those settings, or trade on another data folder for a new account`,
+    );
+  }
+  return saved;
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { columnsToCandles } from '../../engine/data/candle-columns.ts';
 import { CandleDownloader } from '../../adapters/candle-cache/candle-downloader.ts';
 import { CandleRecorder } from '../../adapters/candle-cache/candle-recorder.ts';
 import type { HlMarketData } from '../../adapters/hyperliquid/hl-market-data.ts';
@@ -163,18 +164,7 @@ export class TradingSession {
     const series = this.store.findSeries(this.downloader.seriesMeta(this.options.coin, this.options.interval));
     if (!series) return [];
     const columns = this.store.readCandles(series.seriesId, { from: Number.isFinite(after) ? after + 1 : undefined });
-    const out: { time: number; open: number; high: number; low: number; close: number; volume: number }[] = [];
-    for (let i = 0; i < columns.length; i++) {
-      out.push({
-        time: columns.time[i] as number,
-        open: columns.open[i] as number,
-        high: columns.high[i] as number,
-        low: columns.low[i] as number,
-        close: columns.close[i] as number,
-        volume: columns.volume[i] as number,
-      });
-    }
-    return out;
+    return columnsToCandles(columns);
   }
 
   private feedNew(): Promise<void> {

@@ -25,7 +25,7 @@ async function run(...args: string[]) {
   return { code, out: proc.stdout(), err: proc.stderr() };
 }
 
-async function startTrading(mode: 'paper' | 'live') {
+async function startTrading(mode: 'paper' | 'live', extra: string[] = []) {
   const proc = runHyperdesk(
     [
       'trade',
@@ -44,6 +44,7 @@ async function startTrading(mode: 'paper' | 'live') {
       '--json',
       '--warm-up',
       '50',
+      ...extra,
     ],
     ENV,
   );
@@ -143,7 +144,7 @@ describe('hyperdesk trade, orders, positions, kill', () => {
   });
 
   it('paper: the paper account is shown and killed from another process', async () => {
-    const { proc, started } = await startTrading('paper');
+    const { proc, started } = await startTrading('paper', ['--capital', '25000']);
     expect(started.account).toBe('paper');
     const positions = await run(
       'positions',
@@ -156,7 +157,8 @@ describe('hyperdesk trade, orders, positions, kill', () => {
       '--data-dir',
       dataDir,
     );
-    expect(positions.out).toContain('account paper: value 10000');
+    // Listed from another process: replayed with the settings the account was opened with.
+    expect(positions.out).toContain('account paper: value 25000');
     const kill = await run('kill', '--mode', 'paper', '--coin', 'BTC', '--api-url', url, '--data-dir', dataDir);
     expect(kill.out).toContain('canceled its orders and flattened');
     expect(await stop(proc)).toBe(0);
@@ -204,6 +206,23 @@ describe('hyperdesk trade, orders, positions, kill', () => {
       dataDir,
     );
     expect(coin.err).toMatch(/unknown coin "DOGE"; the venue lists BTC/);
+    // The paper account of the earlier test was opened with 25000: another capital would rewrite it.
+    const capital = await run(
+      'trade',
+      '--mode',
+      'paper',
+      '--coin',
+      'BTC',
+      '--strategy',
+      'sma-cross',
+      '--api-url',
+      url,
+      '--capital',
+      '5000',
+      '--data-dir',
+      dataDir,
+    );
+    expect(capital.err).toContain('this paper account was opened with capital 25000');
   });
 
   it('the key never appears in any output, log line, error or the database', async () => {

@@ -13,15 +13,30 @@ import {
   type TradingCliOptions,
 } from '../trading-options.ts';
 
-/** Opens the venue of a run for a one-shot command (the key is needed live; paper reads its journal). */
+/**
+ * Opens the venue of a run: the store (synchronous commits), the run id, and Hyperliquid (the
+ * key is needed to trade; `readOnly` with an account needs none) or the paper account rebuilt
+ * from its journal.
+ */
 export async function openRunVenue(
   opts: TradingCliOptions,
   readOnly: boolean,
-): Promise<OpenedExecution & { db: Database; runId: string; coin: string; mode: 'paper' | 'live' }> {
+  paper: { capital?: string; leverage?: number; fundingRatePerHour?: string } = {},
+): Promise<
+  OpenedExecution & {
+    db: Database;
+    runId: string;
+    coin: string;
+    mode: 'paper' | 'live';
+    venue: ReturnType<typeof tradingVenue>;
+  }
+> {
   const mode = parseMode(opts.mode);
   const coin = parseCoin(opts.coin);
   const venue = tradingVenue({ ...opts, confirmMainnet: opts.confirmMainnet || readOnly }, mode);
   const db = openStore(opts.dataDir);
+  // The journal must survive a power cut, not only a crash: every commit reaches the disk.
+  db.pragma('synchronous = FULL');
   try {
     const probe = runIdOf(mode, venue.endpoints.apiUrl, opts.account ?? 'paper', coin);
     const opened = await openExecution({
@@ -33,8 +48,9 @@ export async function openRunVenue(
       secrets: mode === 'live' ? secretStoreOption(opts) : undefined,
       account: opts.account,
       readOnly,
+      ...paper,
     });
-    return { ...opened, db, coin, mode, runId: runIdOf(mode, venue.endpoints.apiUrl, opened.account, coin) };
+    return { ...opened, db, coin, mode, venue, runId: runIdOf(mode, venue.endpoints.apiUrl, opened.account, coin) };
   } catch (error) {
     db.close();
     throw error;

@@ -5,8 +5,7 @@ import { readSmallFile, parseJsonFile } from '../../../adapters/files/read-small
 import { RunLock } from '../../../adapters/run-lock.ts';
 import type { TraderEvent } from '../../../engine/execution/live-trader.ts';
 import { RiskRulesSchema } from '../../../engine/execution/risk-manager.ts';
-import { openExecution } from '../../../host/trading/open-execution.ts';
-import { lockPathOf, runIdOf } from '../../../host/trading/run-ids.ts';
+import { lockPathOf } from '../../../host/trading/run-ids.ts';
 import { TradingSession } from '../../../host/trading/trading-session.ts';
 import { RiskDeniedError } from '../../../shared/contract/errors.ts';
 import { parseOrThrow } from '../../../shared/contract/validation.ts';
@@ -14,22 +13,17 @@ import { z } from 'zod';
 import { defaultDataDir } from '../../app-paths.ts';
 import { createLogger } from '../../logger.ts';
 import { resolveStrategyOption } from '../backtest-options.ts';
-import { openStore, parseCoin, parseInterval, collect } from '../cli-options.ts';
+import { parseCoin, parseInterval, collect } from '../cli-options.ts';
 import type { CliIo } from '../program.ts';
-import {
-  parseMode,
-  secretStoreOption,
-  tradingVenue,
-  withTradingOptions,
-  type TradingCliOptions,
-} from '../trading-options.ts';
+import { openRunVenue } from './orders-command.ts';
+import { parseMode, withTradingOptions, type TradingCliOptions } from '../trading-options.ts';
 
 interface TradeOptions extends TradingCliOptions {
   strategy: string;
   param: string[];
   sizing?: string;
   interval: string;
-  leverage: string;
+  leverage?: string;
   capital?: string;
   fundingRate?: string;
   rules?: string;
@@ -78,7 +72,7 @@ export function registerTrade(program: Command, io: CliIo): void {
     .option('--param <key=value>', 'strategy parameter, repeatable', collect, [])
     .option('--sizing <rule>', 'all-in or risk:<percent>; never above the risk rules’ riskPercent')
     .option('--interval <interval>', 'bar interval the strategy trades', '1m')
-    .option('--leverage <x>', 'leverage set on the venue (cross margin)', '1')
+    .option('--leverage <x>', 'leverage set on the venue (cross margin; default 1, or the paper account’s)')
     .option('--capital <amount>', 'paper: starting balance (default 10000)')
     .option(
       '--funding-rate <rate>',
@@ -96,9 +90,9 @@ export function registerTrade(program: Command, io: CliIo): void {
       const mode = parseMode(opts.mode);
       const coin = parseCoin(opts.coin);
       const interval = parseInterval(opts.interval);
-      const venue = tradingVenue(opts, mode);
       const strategy = await resolveStrategyOption({ ...opts, data: '' });
-      const leverage = parseOrThrow(z.coerce.number().int().min(1).max(100), opts.leverage, '--leverage');
+      const leverageGiven = opts.leverage !== undefined;
+      const leverage = parseOrThrow(z.coerce.number().int().min(1).max(100), opts.leverage ?? '1', '--leverage');
       const deadMan = parseOrThrow(z.coerce.number().int().min(5).max(86_400), opts.deadMan, '--dead-man');
       const warmUpBars = parseOrThrow(z.coerce.number().int().min(0).max(5000), opts.warmUp, '--warm-up');
       const rules = opts.rules
@@ -115,27 +109,18 @@ export function registerTrade(program: Command, io: CliIo): void {
       }
       const logger = createLogger('hyperdesk');
       const dataDir = opts.dataDir ?? defaultDataDir();
-      const db = openStore(dataDir);
-      // The journal must survive a power cut, not only a crash: every commit reaches the disk.
-      db.pragma('synchronous = FULL');
-      const secrets = mode === 'live' ? secretStoreOption(opts) : undefined;
+      const run = await openRunVenue({ ...opts, dataDir }, false, {
+        capital: opts.capital,
+        fundingRatePerHour: opts.fundingRate,
+        // A paper account keeps the leverage it was opened with unless another is asked for.
+        leverage: leverageGiven ? leverage : undefined,
+      });
+      const { db, runId, venue } = run;
+      const opened = run;
+      const sessionLeverage = run.paper ? run.paper.leverage : leverage;
       let lock: RunLock | null = null;
       let session: TradingSession | null = null;
       try {
-        const probeRun = runIdOf(mode, venue.endpoints.apiUrl, opts.account ?? 'paper', coin);
-        const opened = await openExecution({
-          mode,
-          endpoints: venue.endpoints,
-          coin,
-          db,
-          runId: probeRun,
-          secrets,
-          account: opts.account,
-          capital: opts.capital,
-          fundingRatePerHour: opts.fundingRate,
-          leverage,
-        });
-        const runId = runIdOf(mode, venue.endpoints.apiUrl, opened.account, coin);
         lock = RunLock.acquire(lockPathOf(dataDir, runId), `trading ${coin} (${mode}) for ${opened.account}`);
         session = new TradingSession({
           runId,
@@ -144,7 +129,7 @@ export function registerTrade(program: Command, io: CliIo): void {
           interval,
           strategy,
           rules,
-          leverage,
+          leverage: sessionLeverage,
           execution: opened.execution,
           paper: opened.paper,
           marketData: new HlMarketData({ endpoints: venue.endpoints }),

@@ -256,8 +256,8 @@ export class LiveTrader {
       await this.flatten(intent.reason);
     }
     // Sized on the account as it is after any reversal: the close realised a result.
-    const mark = await this.options.client.mark(coin);
-    const account = await this.options.client.account();
+    // Both at once: they are independent, and this is on the way from a signal to its order.
+    const [mark, account] = await Promise.all([this.options.client.mark(coin), this.options.client.account()]);
     const lot = this.options.client.sizeStep(coin);
     // The strategy's risk per trade, never above the session's hard limit.
     const chosen = this.options.strategy.sizing;
@@ -340,7 +340,10 @@ export class LiveTrader {
    * is closed; throws a TransportError naming what is left when it is not.
    */
   private async flatten(reason: string): Promise<void> {
-    let held = await this.venuePosition();
+    // The first close goes out on what the session knows (no round trip before it: a reversal
+    // is time-critical); the venue's position is what is checked, and closed, after it.
+    const known = this.positions.get(this.options.coin).qty;
+    let held = known.isZero() ? await this.venuePosition() : known;
     for (let attempt = 0; attempt < 2 && !held.isZero(); attempt++) {
       await this.send([this.market(held.isPositive() ? 'sell' : 'buy', held.abs(), true)]);
       held = await this.venuePosition();

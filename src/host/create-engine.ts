@@ -3,8 +3,10 @@ import { openDatabase } from '../adapters/sqlite/open-database.ts';
 import { SqliteCandleStore } from '../adapters/sqlite/sqlite-candle-store.ts';
 import { SystemClock } from '../adapters/system-clock.ts';
 import { TimerScheduler } from '../adapters/timer-scheduler.ts';
+import { BacktestService } from '../engine/backtest/backtest-service.ts';
 import { ReplayService } from '../engine/backtest/replay-service.ts';
 import { MarketData } from '../engine/data/market-data.ts';
+import { DetectionService } from '../engine/detect/detection-service.ts';
 import { Kernel } from '../engine/kernel/kernel.ts';
 import type { EngineHostConfig } from './engine-host-config.ts';
 
@@ -16,7 +18,8 @@ export interface EngineInstance {
 }
 
 /**
- * Wires the kernel for a host: SQLite store, file candle source, system clock, replays paced by timers. The kernel is
+ * Wires the kernel for a host: SQLite store, file candle source, system clock, replays paced and
+ * backtests sliced by timers, detections for chart overlays. The kernel is
  * returned created, not started, so the caller can subscribe to its bus first.
  */
 export function createEngine(config: EngineHostConfig): EngineInstance {
@@ -28,7 +31,10 @@ export function createEngine(config: EngineHostConfig): EngineInstance {
     kernel.register(
       new MarketData(new FileCandleSource({ samplesDir: config.samplesDir, dataRoots: config.dataRoots }), store),
     );
-    kernel.register(new ReplayService(store, new TimerScheduler()));
+    const scheduler = new TimerScheduler();
+    kernel.register(new ReplayService(store, scheduler));
+    kernel.register(new DetectionService(store));
+    kernel.register(new BacktestService(store, scheduler));
     return {
       kernel,
       async close() {

@@ -3,11 +3,15 @@ import { NotFoundError, ValidationError } from '../../shared/contract/errors.ts'
 import { seriesIdOf, type SeriesInfo } from '../../shared/contract/series.ts';
 import type { ComponentContext, EngineComponent } from '../kernel/kernel.ts';
 import type { CandleSource, Clock, SeriesRepository } from '../ports.ts';
+import type { Timeframe } from '../../shared/values/timeframe.ts';
 import { CandleSeries } from './candle-series.ts';
+import { canResample, resample } from './resample.ts';
 
 interface Loaded {
   readonly info: SeriesInfo;
   readonly series: CandleSeries;
+  /** The series resampled to other intervals, built on first query. */
+  readonly resampled: Map<Timeframe, CandleSeries>;
 }
 
 /**
@@ -72,23 +76,45 @@ export class MarketData implements EngineComponent {
       };
       this.repository.saveSeries(info, data.bars);
     }
-    this.loaded.set(info.seriesId, { info, series });
+    this.loaded.set(info.seriesId, { info, series, resampled: new Map() });
     context.bus.publish({ event: 'CandlesLoaded', payload: { ...info, at: now(context.clock) } });
     return info;
   }
 
   private query(request: ParsedCommandRequest<'QueryCandles'>): CommandResponse<'QueryCandles'> {
     const entry = this.loaded.get(request.seriesId) ?? this.restore(request.seriesId);
+    const series = request.interval === undefined ? entry.series : this.resampled(entry, request.interval);
     return {
       seriesId: request.seriesId,
-      candles: entry.series.slice(request.from, request.to, request.limit),
+      candles: series.slice(request.from, request.to, request.limit),
     };
+  }
+
+  /** The series at `interval`: its own bars, or them resampled exactly (kept for later queries). */
+  private resampled(entry: Loaded, interval: Timeframe): CandleSeries {
+    const base = entry.info.interval;
+    if (interval === base) return entry.series;
+    const cached = entry.resampled.get(interval);
+    if (cached) return cached;
+    if (!canResample(base, interval)) {
+      throw new ValidationError(
+        `QueryCandles: interval: ${interval} bars cannot be built from the ${base} bars of series "${entry.info.seriesId}"; ` +
+          `use ${base} or an interval that is a whole multiple of it`,
+      );
+    }
+    const series = new CandleSeries(resample(entry.series.columns, base, interval));
+    entry.resampled.set(interval, series);
+    return series;
   }
 
   private restore(seriesId: string): Loaded {
     const info = this.repository.getSeries(seriesId);
     if (!info) throw new NotFoundError(`series "${seriesId}" is not loaded; load it first`);
-    const entry = { info, series: new CandleSeries(this.repository.readCandles(seriesId)) };
+    const entry: Loaded = {
+      info,
+      series: new CandleSeries(this.repository.readCandles(seriesId)),
+      resampled: new Map(),
+    };
     this.loaded.set(seriesId, entry);
     return entry;
   }

@@ -1,13 +1,26 @@
+import { useEffect } from 'react';
 import iconUrl from '../../../resources/icon.svg';
-import { PriceChart } from './components/price-chart.tsx';
+import { ChartWorkspace } from './components/chart-workspace.tsx';
 import { StatusBar } from './components/status-bar.tsx';
-import { useSampleChart } from './client/use-sample-chart.ts';
+import { useWorkspaceSeries } from './client/use-workspace-data.ts';
+import { SidePanels } from './panels/side-panels.tsx';
+import { useWorkspaceStore } from './state/workspace-store.ts';
 
 const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
 
-/** The application shell: header, chart workspace, status bar. */
+/** The application shell: header, chart workspace with its toolbar, side panels, status bar. */
 export function App({ transport }: { readonly transport: 'ipc' | 'websocket' }) {
-  const { info, candles, error } = useSampleChart();
+  const { info, error } = useWorkspaceSeries();
+  const series = useWorkspaceStore((s) => s.series);
+  const theme = useWorkspaceStore((s) => s.theme);
+
+  // The theme lives on <html> so the page background and scrollbars follow it too.
+  useEffect(() => {
+    const root = document.documentElement;
+    root.classList.toggle('theme-light', theme === 'light');
+    root.classList.toggle('theme-dark', theme === 'dark');
+  }, [theme]);
+
   return (
     <div className="app">
       <header className="app-header">
@@ -36,18 +49,19 @@ export function App({ transport }: { readonly transport: 'ipc' | 'websocket' }) 
           </div>
         )}
       </header>
-      <main className="workspace">
-        {error && (
-          <div className="alert" role="alert">
-            {error}
-          </div>
-        )}
-        {candles ? (
-          <PriceChart candles={candles} label={info ? `${info.coin} ${info.interval}` : 'candles'} />
-        ) : (
-          !error && <div className="placeholder">Loading candles…</div>
-        )}
-      </main>
+      <div className="app-body">
+        <main className="workspace">
+          {error && (
+            <div className="alert" role="alert">
+              {error}
+            </div>
+          )}
+          {series ? <ChartWorkspace series={series} /> : !error && <div className="placeholder">Loading candles…</div>}
+        </main>
+        <aside className="side-panel" aria-label="Panels">
+          <SidePanels />
+        </aside>
+      </div>
       <StatusBar transport={transport} />
     </div>
   );

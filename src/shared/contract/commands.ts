@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { TimeframeSchema } from '../values/timeframe.ts';
+import { BacktestCommands } from './backtest.ts';
+import { DetectionCommands } from './detections.ts';
 import { ReplayCommands } from './replay.ts';
 import { CandleListSchema, CandleSourceSchema, CoinSchema, SeriesIdSchema, SeriesInfoSchema } from './series.ts';
 
@@ -39,7 +41,10 @@ export const Commands = {
       .strict(),
     response: SeriesInfoSchema,
   },
-  /** Reads bars of a loaded series, oldest first; `from`/`to` are inclusive open times. */
+  /**
+   * Reads bars of a loaded series, oldest first; `from`/`to` are inclusive open times (of the
+   * bars returned, so of the resampled bars when `interval` is given).
+   */
   QueryCandles: {
     request: z
       .object({
@@ -48,6 +53,13 @@ export const Commands = {
         to: z.number().int().optional(),
         /** At most this many bars, the most recent ones of the range. */
         limit: z.number().int().positive().max(5_000_000).optional(),
+        /**
+         * Resamples the series' bars to this interval on the fly (exact OHLCV aggregation on
+         * the engine's time grid; a first or last bucket the data only partly covers is left
+         * out). It must be the series' interval or a whole multiple of it, else the request
+         * fails with `VALIDATION`. The series' own bars when left out.
+         */
+        interval: TimeframeSchema.optional(),
       })
       .strict(),
     response: z.object({ seriesId: SeriesIdSchema, candles: CandleListSchema }),
@@ -72,6 +84,8 @@ export const Commands = {
     }),
   },
   ...ReplayCommands,
+  ...DetectionCommands,
+  ...BacktestCommands,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /** Name of a command. */

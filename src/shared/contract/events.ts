@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BacktestEvents } from './backtest.ts';
 import { EngineModeSchema } from './commands.ts';
 import { ReplayStateSchema } from './replay.ts';
 import { SeriesInfoSchema } from './series.ts';
@@ -35,6 +36,7 @@ export const Events = {
   /** A replay moved, paused, played, finished or changed speed. */
   ReplayStateChanged: ReplayStateSchema.extend({ at: z.number().int() }),
   ...SessionEvents,
+  ...BacktestEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of an event. */

@@ -22,7 +22,10 @@ export const MarginModeSchema = z.enum(['cross', 'isolated']);
 export type MarginMode = z.infer<typeof MarginModeSchema>;
 
 function decimalIn(min: Decimal.Value, max: Decimal.Value, what: string) {
-  return DecimalStringSchema.refine((s) => new Decimal(s).gte(min) && new Decimal(s).lte(max), {
+  // A string that is not a decimal was already reported by the regex (zod runs both checks).
+  const inRange = (s: string) =>
+    !DecimalStringSchema.safeParse(s).success || (new Decimal(s).gte(min) && new Decimal(s).lte(max));
+  return DecimalStringSchema.refine(inRange, {
     message: `${what} must be between ${String(min)} and ${String(max)}`,
   });
 }

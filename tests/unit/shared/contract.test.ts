@@ -24,8 +24,14 @@ describe('contract', () => {
       'ControlReplay',
       'GetReplayState',
       'StopReplay',
+      'QueryDetections',
+      'RunBacktest',
+      'CancelBacktest',
     ]);
-    for (const name of Object.keys(Events)) expect(name).toMatch(/(ed|Paid)$/);
+    // Past tense, except a run's progress report, which states where it is rather than a fact.
+    for (const name of Object.keys(Events)) {
+      if (name !== 'BacktestProgress') expect(name).toMatch(/(ed|Paid)$/);
+    }
     expect(isCommandName('LoadCandles')).toBe(true);
     expect(isCommandName('toString')).toBe(false);
     expect(isEventName('hasOwnProperty')).toBe(false);

@@ -1,0 +1,83 @@
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { BacktestPanel } from './backtest-panel.tsx';
+import { ReplayPanel } from './replay-panel.tsx';
+import { ToastProvider } from './toast.tsx';
+import './panels.css';
+
+const TABS = [
+  { id: 'backtest', label: 'Backtest' },
+  { id: 'replay', label: 'Replay' },
+] as const;
+
+type TabId = (typeof TABS)[number]['id'];
+
+/**
+ * The side panels: Backtest and Replay under an ARIA tablist (arrow keys, Home and End move
+ * between tabs; the active tab alone is in the Tab order). Both panels stay mounted, hidden
+ * when not selected, so a running backtest or replay carries on while the other tab is open.
+ */
+export function SidePanels() {
+  const [active, setActive] = useState<TabId>('backtest');
+  const tabRefs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const index = TABS.findIndex((t) => t.id === active);
+    let next: number;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') next = (index + 1) % TABS.length;
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = (index - 1 + TABS.length) % TABS.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = TABS.length - 1;
+    else return;
+    e.preventDefault();
+    const tab = TABS[next];
+    if (!tab) return;
+    setActive(tab.id);
+    tabRefs.current[tab.id]?.focus();
+  };
+
+  return (
+    <ToastProvider>
+      <div className="side-panels" data-testid="side-panels">
+        <div className="tabs" role="tablist" aria-label="Side panels" onKeyDown={onKeyDown}>
+          {TABS.map((tab) => (
+            <button
+              key={tab.id}
+              ref={(el) => {
+                tabRefs.current[tab.id] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${tab.id}`}
+              aria-selected={active === tab.id}
+              aria-controls={`tabpanel-${tab.id}`}
+              tabIndex={active === tab.id ? 0 : -1}
+              className="tab"
+              data-testid={`tab-${tab.id}`}
+              onClick={() => setActive(tab.id)}
+            >
+              {tab.label}
+            </button>
+          ))}
+        </div>
+        <div
+          role="tabpanel"
+          id="tabpanel-backtest"
+          aria-labelledby="tab-backtest"
+          hidden={active !== 'backtest'}
+          className="tabpanel"
+        >
+          <BacktestPanel />
+        </div>
+        <div
+          role="tabpanel"
+          id="tabpanel-replay"
+          aria-labelledby="tab-replay"
+          hidden={active !== 'replay'}
+          className="tabpanel"
+        >
+          <ReplayPanel active={active === 'replay'} />
+        </div>
+      </div>
+    </ToastProvider>
+  );
+}

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { FileCandleSource } from '../adapters/files/file-candle-source.ts';
 import { openDatabase } from '../adapters/sqlite/open-database.ts';
 import { SqliteCandleStore } from '../adapters/sqlite/sqlite-candle-store.ts';
@@ -9,6 +10,8 @@ import { MarketData } from '../engine/data/market-data.ts';
 import { DetectionService } from '../engine/detect/detection-service.ts';
 import { Kernel } from '../engine/kernel/kernel.ts';
 import type { EngineHostConfig } from './engine-host-config.ts';
+import { TradingService } from './trading/trading-service.ts';
+import { knowledgeService } from './learning/knowledge-service.ts';
 
 /** A kernel wired with its adapters, and the way to release them. */
 export interface EngineInstance {
@@ -35,6 +38,8 @@ export function createEngine(config: EngineHostConfig): EngineInstance {
     kernel.register(new ReplayService(store, scheduler));
     kernel.register(new DetectionService(store));
     kernel.register(new BacktestService(store, scheduler));
+    kernel.register(new TradingService({ db, dataDir: config.dbPath === ':memory:' ? null : dirname(config.dbPath) }));
+    kernel.register(knowledgeService(db, config));
     return {
       kernel,
       async close() {

@@ -1,12 +1,17 @@
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import engineWorkerPath from '../host/engine-worker.ts?modulePath';
 import { WorkerSupervisor } from '../host/worker-supervisor.ts';
+import { buildAppMenuTemplate } from './app-menu.ts';
+import { watchEngineCrashes } from './engine-alerts.ts';
 import { registerIpcBridge } from './ipc-bridge.ts';
 import { isAllowedNavigation, isExternalLinkAllowed } from './security-policy.ts';
+import { claimSingleInstance } from './single-instance.ts';
+import { NotImplementedUpdater } from './update-policy.ts';
 import { createWindowOptions } from './window-options.ts';
+import { loadWindowState, restoreBounds, saveWindowState, trackWindowState } from './window-state.ts';
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
@@ -15,16 +20,9 @@ const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') :
 
 let mainWindow: BrowserWindow | null = null;
 
-if (!app.requestSingleInstanceLock()) {
-  // A second copy would open the same database and trade the same account: hand over to the first.
-  app.quit();
-} else {
-  app.on('second-instance', () => {
-    if (mainWindow) {
-      if (mainWindow.isMinimized()) mainWindow.restore();
-      mainWindow.focus();
-    }
-  });
+// A second copy would open the same database and trade the same account: hand over to the first.
+const instance = claimSingleInstance(app, () => mainWindow);
+if (instance) {
   app
     .whenReady()
     .then(start)
@@ -62,15 +60,30 @@ async function start(): Promise<void> {
     },
     log: (level, message) => console[level](`[engine] ${message}`),
   });
-  supervisor.onEvent((event) => {
-    if (event.event === 'EngineFailed' && mainWindow) {
-      void dialog.showMessageBox(mainWindow, {
-        type: 'error',
-        title: 'HyperDesk engine stopped',
-        message: 'The trading engine crashed repeatedly and was stopped.',
-        detail: 'Restart HyperDesk. If this keeps happening, please report it with the log.',
-      });
-    }
+  // Crash dialogs are shown without awaiting them: the window and IPC never wait on a dialog.
+  watchEngineCrashes<BrowserWindow>({
+    engine: supervisor,
+    getWindow: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null),
+    showMessageBox: (window, options) =>
+      window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options),
+    relaunch: () => {
+      app.relaunch();
+      app.quit();
+    },
+    log: (message) => console.warn(message),
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      buildAppMenuTemplate({
+        platform: process.platform,
+        appName: app.getName(),
+        dev: !app.isPackaged,
+        openExternal: (url) => shell.openExternal(url),
+      }),
+    ),
+  );
+  void new NotImplementedUpdater().checkForUpdates().then((result) => {
+    if (result.status === 'not-implemented') console.info(`[update] ${result.message}`);
   });
   registerIpcBridge({
     ipcMain,
@@ -97,9 +110,22 @@ async function start(): Promise<void> {
 }
 
 function createWindow(): void {
-  const window = new BrowserWindow(createWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const { maximized, ...bounds } = restoreBounds(loadWindowState(stateFile), screen.getAllDisplays());
+  const window = new BrowserWindow({
+    ...createWindowOptions(join(import.meta.dirname, '../preload/index.cjs')),
+    ...bounds,
+  });
   mainWindow = window;
-  window.once('ready-to-show', () => window.show());
+  trackWindowState(window, {
+    save: (state) => saveWindowState(stateFile, state),
+    log: (message) => console.warn(message),
+  });
+  window.once('ready-to-show', () => {
+    if (maximized) window.maximize();
+    window.show();
+    instance?.windowReady();
+  });
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });

@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { DEFAULT_WINDOW_SIZE } from './window-state.ts';
 
 /**
  * Options of the main window. The renderer is treated as untrusted: no Node, an isolated
@@ -6,10 +7,10 @@ import type { BrowserWindowConstructorOptions } from 'electron';
  */
 export function createWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
+    width: DEFAULT_WINDOW_SIZE.width,
+    height: DEFAULT_WINDOW_SIZE.height,
+    minWidth: DEFAULT_WINDOW_SIZE.minWidth,
+    minHeight: DEFAULT_WINDOW_SIZE.minHeight,
     show: false,
     backgroundColor: '#0b0f14',
     title: 'HyperDesk',

@@ -34,6 +34,11 @@ export interface TradingSessionOptions {
   readonly deadManMs?: number;
   /** Bars of history the strategy sees before it may act (default 500). */
   readonly warmUpBars?: number;
+  /**
+   * A manual session (orders from a trade ticket): the strategy never sees a bar, so it never
+   * signals; bars still move the paper venue (its resting orders and stops).
+   */
+  readonly manual?: boolean;
   /** Wait after a bar closes before fetching it (the recorder's default when left out). */
   readonly confirmDelayMs?: number;
   /** How often the control channel (hyperdesk kill from another process) is read (ms). */
@@ -134,7 +139,7 @@ export class TradingSession {
           : history.filter((b) => b.time > paper.lastBarTime);
       for (const bar of missed) paper.onBar(bar);
     }
-    await this.trader.warmUp(warm);
+    if (!this.options.manual) await this.trader.warmUp(warm);
     this.fedTo = warm.at(-1)?.time ?? Number.NEGATIVE_INFINITY;
     this.live = true;
     // Bars recorded while warming up are traded now.
@@ -173,6 +178,7 @@ export class TradingSession {
       for (const bar of this.bars(this.fedTo)) {
         this.fedTo = bar.time;
         this.options.paper?.onBar(bar);
+        if (this.options.manual) continue;
         await this.trader.onBar(bar).catch((error: unknown) => this.options.log('error', (error as Error).message));
       }
     });

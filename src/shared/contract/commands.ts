@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { TimeframeSchema } from '../values/timeframe.ts';
 import { BacktestCommands } from './backtest.ts';
 import { DetectionCommands } from './detections.ts';
+import { KnowledgeCommands } from './knowledge-commands.ts';
 import { ReplayCommands } from './replay.ts';
+import { TradingCommands } from './trading.ts';
 import { CandleListSchema, CandleSourceSchema, CoinSchema, SeriesIdSchema, SeriesInfoSchema } from './series.ts';
 
 /** Lifecycle state of the engine kernel. */
@@ -86,6 +88,8 @@ export const Commands = {
   ...ReplayCommands,
   ...DetectionCommands,
   ...BacktestCommands,
+  ...TradingCommands,
+  ...KnowledgeCommands,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /** Name of a command. */

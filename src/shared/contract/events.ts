@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { BacktestEvents } from './backtest.ts';
 import { EngineModeSchema } from './commands.ts';
+import { KnowledgeEvents } from './knowledge-commands.ts';
 import { ReplayStateSchema } from './replay.ts';
 import { SeriesInfoSchema } from './series.ts';
 import { SessionEvents } from './session-events.ts';
+import { TradingEvents } from './trading.ts';
 
 /**
  * Every event the engine side pushes: name → payload schema. Events are past tense, carry
@@ -37,6 +39,8 @@ export const Events = {
   ReplayStateChanged: ReplayStateSchema.extend({ at: z.number().int() }),
   ...SessionEvents,
   ...BacktestEvents,
+  ...TradingEvents,
+  ...KnowledgeEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of an event. */

@@ -56,8 +56,13 @@ describe('live candle recorder', () => {
     const env = await setup();
     await env.recorder.start();
     expect(env.recorder.last).toBe(CURRENT - MIN);
-    await minutes(env, 3);
-    await waitFor(() => (env.recorder.last === CURRENT + 2 * MIN ? true : undefined), 5000, 'three live candles');
+    // One minute at a time, each recorded before the next closes (on a busy machine two closes
+    // could otherwise land in one fetch: still no gap, but one report for two bars).
+    for (let i = 0; i < 3; i++) {
+      env.clock.advance(MIN);
+      const expected = CURRENT + i * MIN;
+      await waitFor(() => (env.recorder.last === expected ? true : undefined), 5000, `the candle of minute ${i + 1}`);
+    }
     expect(env.recorded.filter(([, via]) => via === 'live').map(([t]) => t)).toEqual([
       CURRENT,
       CURRENT + MIN,

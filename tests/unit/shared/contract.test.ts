@@ -27,10 +27,21 @@ describe('contract', () => {
       'QueryDetections',
       'RunBacktest',
       'CancelBacktest',
+      'StartPaperSession',
+      'StopPaperSession',
+      'SubmitTicket',
+      'CancelOrder',
+      'KillSwitch',
+      'GetTradingState',
+      'ListLearnableFiles',
+      'LearnFile',
+      'ListRules',
+      'SetRuleEnabled',
+      'GetSourcePage',
     ]);
-    // Past tense, except a run's progress report, which states where it is rather than a fact.
+    // Past tense, except progress reports of long jobs, which state where they are rather than a fact.
     for (const name of Object.keys(Events)) {
-      if (name !== 'BacktestProgress') expect(name).toMatch(/(ed|Paid)$/);
+      if (!name.endsWith('Progress')) expect(name).toMatch(/(ed|Paid)$/);
     }
     expect(isCommandName('LoadCandles')).toBe(true);
     expect(isCommandName('toString')).toBe(false);

@@ -1,4 +1,5 @@
 import { useEngineStore } from '../state/engine-store.ts';
+import { TradingStatus } from '../trading/trading-status.tsx';
 
 const CONNECTION_LABEL = {
   connecting: 'Connecting…',
@@ -28,6 +29,7 @@ export function StatusBar({ transport }: { readonly transport: 'ipc' | 'websocke
           </span>
         </>
       )}
+      <TradingStatus />
       <a className="attribution" href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">
         Charts by TradingView Lightweight Charts™
       </a>

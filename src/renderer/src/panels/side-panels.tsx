@@ -1,12 +1,17 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
+import { LearnTabPanel, RulesTabPanel } from '../learning/learning-tabs.tsx';
 import { BacktestPanel } from './backtest-panel.tsx';
 import { ReplayPanel } from './replay-panel.tsx';
 import { ToastProvider } from './toast.tsx';
+import { TradingTabPanel } from '../trading/trading-panel.tsx';
 import './panels.css';
 
 const TABS = [
   { id: 'backtest', label: 'Backtest' },
   { id: 'replay', label: 'Replay' },
+  { id: 'learn', label: 'Learn' },
+  { id: 'rules', label: 'Rules' },
+  { id: 'trade', label: 'Trade' },
 ] as const;
 
 type TabId = (typeof TABS)[number]['id'];
@@ -77,6 +82,9 @@ export function SidePanels() {
         >
           <ReplayPanel active={active === 'replay'} />
         </div>
+        <LearnTabPanel hidden={active !== 'learn'} />
+        <RulesTabPanel hidden={active !== 'rules'} />
+        <TradingTabPanel hidden={active !== 'trade'} />
       </div>
     </ToastProvider>
   );

@@ -9,7 +9,7 @@ import { bucketStart, nextBucketStart, type WeekStart } from '../../engine/data/
 import type { Timeframe } from '../../shared/values/timeframe.ts';
 import type { HlCandle } from '../hyperliquid/hl-candle.ts';
 import type { SimClock } from './sim-clock.ts';
-import type { MinuteSource } from './recorded-minutes.ts';
+import { fiveSignificant, type MinuteSource } from './recorded-minutes.ts';
 import { SyntheticMinutes } from './synthetic-minutes.ts';
 
 const MINUTE = 60_000;
@@ -142,10 +142,11 @@ export class SimMarket {
     const i = bars.length - 1;
     const o = bars.open[i] as number;
     const c = bars.close[i] as number;
-    const close = o + (c - o) * fraction;
+    // On the venue's price grid (5 significant figures), as a real forming candle is.
+    const close = fiveSignificant(o + (c - o) * fraction);
     bars.close[i] = close;
-    bars.high[i] = Math.max(o, close) + ((bars.high[i] as number) - Math.max(o, c)) * fraction;
-    bars.low[i] = Math.min(o, close) - (Math.min(o, c) - (bars.low[i] as number)) * fraction;
+    bars.high[i] = fiveSignificant(Math.max(o, close) + ((bars.high[i] as number) - Math.max(o, c)) * fraction);
+    bars.low[i] = fiveSignificant(Math.min(o, close) - (Math.min(o, c) - (bars.low[i] as number)) * fraction);
     bars.volume[i] = (bars.volume[i] as number) * fraction;
     return bars;
   }

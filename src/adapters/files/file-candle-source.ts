@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CandleSource, LoadedCandles, SampleInfo } from '../../engine/ports.ts';
@@ -11,6 +11,7 @@ import { parseOrThrow } from '../../shared/contract/validation.ts';
 import { TimeframeSchema, type Timeframe } from '../../shared/values/timeframe.ts';
 import type { CandleColumns } from '../../engine/data/candle-columns.ts';
 import { CandleFileReader } from './candle-file-reader.ts';
+import { resolveInsideRoots } from './data-roots.ts';
 
 /** Largest candle file loaded straight into the engine; bigger ones go through the importer. */
 export const MAX_CANDLE_FILE_BYTES = 256 * 1024 * 1024;
@@ -77,30 +78,8 @@ export class FileCandleSource implements CandleSource {
     return { sourceKey: `file:${key}`, label, synthetic: false, bars };
   }
 
-  private async resolveAllowed(path: string): Promise<string> {
-    if (!isAbsolute(path)) throw new ValidationError('source.path must be an absolute path');
-    const outside = new ValidationError(
-      `source.path is outside the engine's data folders; copy "${basename(path)}" into its data folder (--data-dir)`,
-    );
-    const roots = await Promise.all(
-      this.options.dataRoots.map(async (root) => [resolve(root), await realpath(root).catch(() => null)] as const),
-    );
-    // Checked on the path as written first, so that nothing outside the folders can be probed
-    // for existence; then again on the real path, so that a symlink cannot lead out.
-    const lexical = resolve(path);
-    if (
-      !roots.some(([root, realRoot]) => isInside(lexical, root) || (realRoot !== null && isInside(lexical, realRoot)))
-    ) {
-      throw outside;
-    }
-    let real: string;
-    try {
-      real = await realpath(lexical);
-    } catch {
-      throw new NotFoundError(`file "${basename(path)}" does not exist`);
-    }
-    if (!roots.some(([, realRoot]) => realRoot !== null && isInside(real, realRoot))) throw outside;
-    return real;
+  private resolveAllowed(path: string): Promise<string> {
+    return resolveInsideRoots(path, this.options.dataRoots, 'source.path');
   }
 
   private async read(file: string, label: string, interval: Timeframe): Promise<CandleColumns> {
@@ -119,9 +98,4 @@ export class FileCandleSource implements CandleSource {
       throw new ValidationError(`"${label}" cannot be read (${(error as NodeJS.ErrnoException).code ?? 'I/O error'})`);
     }
   }
-}
-
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

@@ -1,7 +1,8 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, join, relative, sep } from 'node:path';
 import { MAX_LEARNABLE_FILES, type LearnableFile } from '../../shared/contract/knowledge-commands.ts';
-import { NotFoundError, ValidationError } from '../../shared/contract/errors.ts';
+import { NotFoundError } from '../../shared/contract/errors.ts';
+import { isInsideFolder, resolveInsideRoots as resolveInside } from '../../adapters/files/data-roots.ts';
 
 const VIDEO = new Set(['.mp4', '.mkv', '.mov', '.webm', '.avi', '.m4v']);
 const SUBTITLES = new Set(['.srt', '.vtt']);
@@ -19,8 +20,7 @@ export function learnableKind(path: string): LearnableFile['kind'] | null {
 }
 
 function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+  return isInsideFolder(path, root, true);
 }
 
 /**
@@ -29,26 +29,7 @@ function isInside(path: string, root: string): boolean {
  * probed for existence), then on the real path (so a symlink cannot lead out).
  */
 export async function resolveInsideRoots(path: string, dataRoots: readonly string[]): Promise<string> {
-  if (!isAbsolute(path)) throw new ValidationError('path must be an absolute path');
-  const outside = new ValidationError(
-    `path is outside the engine's data folders; copy "${basename(path)}" into its data folder (--data-dir)`,
-  );
-  const roots = await Promise.all(
-    dataRoots.map(async (root) => [resolve(root), await realpath(root).catch(() => null)] as const),
-  );
-  const lexical = resolve(path);
-  if (
-    !roots.some(([root, realRoot]) => isInside(lexical, root) || (realRoot !== null && isInside(lexical, realRoot)))
-  ) {
-    throw outside;
-  }
-  let real: string;
-  try {
-    real = await realpath(lexical);
-  } catch {
-    throw new NotFoundError(`file "${basename(path)}" does not exist`);
-  }
-  if (!roots.some(([, realRoot]) => realRoot !== null && isInside(real, realRoot))) throw outside;
+  const real = await resolveInside(path, dataRoots, 'path');
   const info = await stat(real).catch(() => null);
   if (!info?.isFile()) throw new NotFoundError(`"${basename(path)}" is not a readable file`);
   return real;

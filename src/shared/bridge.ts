@@ -9,6 +9,11 @@ export interface HyperdeskBridge {
   onMessage(listener: (message: unknown) => void): () => void;
   /** The operating system, for platform-specific UI. */
   readonly platform: string;
+  /**
+   * The path of a file the user dropped on the window (a PDF or video to learn from), or ""
+   * when it has none. The page sees a dropped file's path only through this.
+   */
+  pathForFile(file: File): string;
 }
 
 /** IPC channel names, shared by main and preload. */

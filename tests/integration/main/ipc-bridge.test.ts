@@ -76,7 +76,7 @@ describe('Electron IPC path (simulated IPC, real preload bridge, real main bridg
 
   it('exposes only named functions, and unsubscribing removes the IPC listener', async () => {
     const { ipc, bridge } = await wire();
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onMessage', 'platform']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onMessage', 'pathForFile', 'platform']);
     expect(Object.isFrozen(bridge)).toBe(true);
     const before = ipc.listenerCount(IPC_CHANNELS.message);
     const off = bridge.onMessage(() => undefined);

@@ -167,7 +167,9 @@ describe('hyperdesk data download (CLI) against hl-sim', () => {
     const market = new SimMarket({ clock, coins: [{ name: 'BTC' }], historyMinutes: 14_000, historyLimit: Infinity });
     const sim = await startHlSim({ market, clock, latencyMs: 400 });
     const dataDir = join(tmp.dir, 'download');
-    const lastClosed = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    // The last bar that closed more than the downloader's 3 s margin ago: started right after a
+    // minute turned, the bar that just closed would not count as closed yet.
+    const lastClosed = Math.floor((Date.now() - 10_000) / 60_000) * 60_000 - 60_000;
     const from = String(lastClosed - 11_999 * 60_000);
     const args = [
       'data',

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { privateKeyToAccount } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { SimClock } from '../../src/adapters/hl-sim/sim-clock.ts';
 import { SimMarket } from '../../src/adapters/hl-sim/sim-market.ts';
 import { startHlSim } from '../../src/adapters/hl-sim/hl-sim-server.ts';
@@ -23,8 +23,8 @@ import { RiskRulesSchema } from '../../src/engine/execution/risk-manager.ts';
 import { resolveStrategy } from '../../src/engine/strategy/strategy-registry.ts';
 import { measure, summarize, type BenchRow } from '../stats.ts';
 
-// A throwaway key: the bench account exists only inside this run's hl-sim.
-const KEY = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba';
+// A key made for this run only: the bench account exists only inside this run's hl-sim.
+const KEY = generatePrivateKey();
 const BARS = 400;
 
 /** Signal → order on the wire, and signing, each against its floor. */

@@ -15,6 +15,7 @@ import { contractSuite } from './suites/contract.ts';
 import { detectionSuite } from './suites/detection.ts';
 import { executionSuite } from './suites/execution.ts';
 import { marketDataSuite } from './suites/market-data.ts';
+import { serverSuite } from './suites/server.ts';
 
 const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   contract: contractSuite,
@@ -23,6 +24,7 @@ const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   backtest: backtestSuite,
   execution: executionSuite,
   learning: async () => (await import('./suites/learning.ts')).learningSuite(),
+  server: serverSuite,
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

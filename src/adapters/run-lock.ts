@@ -6,7 +6,7 @@ import { ConfigurationError } from '../shared/contract/errors.ts';
 /**
  * An exclusive lock on one trading run (an account and market in one mode) for processes on
  * this machine: two engines trading the same account would each think its orders are the only
- * ones. The lock file holds the owner's pid and appears atomically with it (hard link of a
+ * ones. The lock file holds the owner's pid and a random token, and appears atomically with it (hard link of a
  * file already written), so no one ever reads a half-made lock. A lock whose owner is dead
  * (kill -9, power loss) is taken over; two processes taking over the same stale lock cannot
  * both win, because the stale file is moved away first and only one move succeeds.
@@ -14,22 +14,26 @@ import { ConfigurationError } from '../shared/contract/errors.ts';
 export class RunLock {
   readonly path: string;
   private held = false;
+  private readonly token: string;
 
-  private constructor(path: string) {
+  private constructor(path: string, token: string) {
     this.path = path;
+    this.token = token;
   }
 
   /** Takes the lock at `path`, or throws a ConfigurationError naming the process that has it. */
   static acquire(path: string, what: string): RunLock {
     mkdirSync(dirname(path), { recursive: true });
-    const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(mine, String(process.pid), { mode: 0o600 });
+    const token = randomBytes(8).toString('hex');
+    const mine = `${path}.${process.pid}.${token}`;
+    writeFileSync(mine, `${process.pid} ${token}`, { mode: 0o600 });
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
           linkSync(mine, path);
-          const lock = new RunLock(path);
+          const lock = new RunLock(path, token);
           lock.held = true;
+          HELD_HERE.add(token);
           return lock;
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -50,9 +54,13 @@ export class RunLock {
 
   /** The pid of the live process holding the lock at `path`, or null. */
   static owner(path: string): number | null {
-    const pid = readPid(path);
-    if (pid === null) return null;
-    if (pid === process.pid) return pid;
+    const lock = readLock(path);
+    if (lock === null) return null;
+    const { pid } = lock;
+    // Our own pid: ours only if this process took it. A container's entry process has the
+    // same pid (often 1) after every restart, so a lock left by the previous run would
+    // otherwise look alive forever.
+    if (pid === process.pid) return lock.token !== null && HELD_HERE.has(lock.token) ? pid : null;
     try {
       process.kill(pid, 0);
       return pid;
@@ -86,17 +94,23 @@ export class RunLock {
   release(): void {
     if (!this.held) return;
     this.held = false;
-    if (readPid(this.path) === process.pid) rmSync(this.path, { force: true });
+    HELD_HERE.delete(this.token);
+    if (readLock(this.path)?.token === this.token) rmSync(this.path, { force: true });
   }
 }
 
-function readPid(path: string): number | null {
+/** Tokens of the locks this process holds. */
+const HELD_HERE = new Set<string>();
+
+/** A lock file's owner: `<pid> <token>` (older files hold the pid alone). */
+function readLock(path: string): { pid: number; token: string | null } | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8').trim();
   } catch {
     return null;
   }
-  const pid = Number(text);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
+  const [pidText = '', token = null] = text.split(' ');
+  const pid = Number(pidText);
+  return Number.isInteger(pid) && pid > 0 ? { pid, token } : null;
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { BacktestJob, BacktestJobResult } from '../engine/backtest/backtest-job.ts';
 import { BacktestJobSchema, runJob } from '../engine/backtest/backtest-job.ts';
+import type { JobRunner } from '../engine/backtest/research-runs.ts';
 import type { RunJobs } from '../engine/backtest/sweep.ts';
 import { CANDLE_FIELDS, type CandleColumns } from '../engine/data/candle-columns.ts';
 import { fromWireError, TransportError, WireErrorSchema } from '../shared/contract/errors.ts';
@@ -185,5 +186,17 @@ export function runJobsInline(bars: CandleColumns, interval: Timeframe): RunJobs
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return results;
+  };
+}
+
+/**
+ * The job runner a host gives `BacktestService` (option `jobRunner`): each sweep or
+ * walk-forward gets its own pool over its bars, closed when the run ends or is canceled (a
+ * cancel terminates the workers, so the run stops at once).
+ */
+export function poolJobRunner(options: { readonly workers?: number; readonly workerUrl?: URL | string } = {}) {
+  return (bars: CandleColumns, interval: Timeframe): JobRunner => {
+    const pool = new BacktestPool({ bars, interval, ...options });
+    return { run: pool.run, close: () => pool.close() };
   };
 }

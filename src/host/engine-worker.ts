@@ -10,12 +10,13 @@ import { dispatchRequest } from './command-dispatcher.ts';
 import { createEngine, type EngineInstance } from './create-engine.ts';
 import { EngineHostConfigSchema } from './engine-host-config.ts';
 import { WorkerControlSchema, type WorkerControl } from './worker-protocol.ts';
+import { scrubbed } from './worker-scrub.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
 
 function send(message: WorkerControl | EventMessage | ResponseMessage): void {
-  port?.postMessage(message);
+  port?.postMessage(scrubbed(message));
 }
 
 let engine: EngineInstance;

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import engineWorkerPath from '../host/engine-worker.ts?modulePath';
+import { chosenDataDir } from '../host/settings/data-folder.ts';
 import { WorkerSupervisor } from '../host/worker-supervisor.ts';
 import { buildAppMenuTemplate } from './app-menu.ts';
 import { watchEngineCrashes } from './engine-alerts.ts';
@@ -48,7 +49,9 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  const dataDir = app.getPath('userData');
+  // The folder chosen in the Settings panel, recorded in the default folder's database.
+  const home = app.getPath('userData');
+  const dataDir = chosenDataDir(home) ?? home;
   mkdirSync(dataDir, { recursive: true });
   const supervisor = new WorkerSupervisor({
     workerUrl: engineWorkerPath,
@@ -57,6 +60,7 @@ async function start(): Promise<void> {
       samplesDir: join(resourcesDir, 'samples'),
       dataRoots: [dataDir],
       mode: 'research',
+      ...(dataDir !== home ? { dataDirHome: home } : {}),
     },
     log: (level, message) => console[level](`[engine] ${message}`),
   });

@@ -1,25 +1,18 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChartPerf } from '../../src/renderer/src/chart/chart-perf.ts';
 import { isCommandName } from '../../src/shared/contract/commands.ts';
-import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
-import { startServeProcess } from '../helpers/cli-process.ts';
+import { e2eSkipReason, SHOTS_DIR, startServeSession, type ServeSession } from '../helpers/e2e-session.ts';
 import { SAMPLE_CANDLES } from '../helpers/engine-config.ts';
-import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
 
-const skipReason = browserUnavailableReason();
-if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
-if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
-  throw new Error('the UI is not built: run "npm run build" (npm test does it first)');
-}
+const skipReason = e2eSkipReason();
 
 /** Bars of the large series whose first paint is measured. */
 const BIG_SERIES = 100_000;
 /** First paint budget for {@link BIG_SERIES} candles: data arrival → drawn, in the renderer. */
 const FIRST_PAINT_BUDGET_MS = 500;
-const SHOTS = join(ARTIFACTS_DIR, 'e2e');
 
 /** A plausible random walk of `n` hourly bars, as the CSV the engine reads (unix-second times). */
 function writeBigCsv(file: string, n: number): void {
@@ -44,18 +37,6 @@ function writeBigCsv(file: string, n: number): void {
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-/** Opens the UI and records every console error or warning and page error (CSP violations included). */
-async function openPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(url);
-  return { page, problems };
-}
-
 function candleCount(page: Page, testId = 'price-chart'): Promise<number> {
   return page
     .getByTestId(testId)
@@ -64,23 +45,18 @@ function candleCount(page: Page, testId = 'price-chart'): Promise<number> {
 }
 
 describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromium', () => {
-  let server: Awaited<ReturnType<typeof startServeProcess>>;
-  let browser: Browser;
-  const tmp = tempDir();
+  let app: ServeSession;
 
   beforeAll(async () => {
-    server = await startServeProcess(tmp.dir);
-    browser = await launchBrowser();
-    mkdirSync(SHOTS, { recursive: true });
+    app = await startServeSession();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    tmp.remove();
-  });
+  afterAll(() => app?.stop());
+
+  /** Opens the UI and records every console error or warning and page error (CSP violations included). */
+  const openPage = (url = app.url) => app.openPage({ viewport: { width: 1400, height: 800 }, url });
 
   it('draws candles and volume, switches timeframe, overlays and layout', async () => {
-    const { page, problems } = await openPage(browser, server.url);
+    const { page, problems } = await openPage();
     await expect.poll(() => candleCount(page), { timeout: 20_000 }).toBe(SAMPLE_CANDLES);
     expect(await page.locator('[data-testid=price-chart] canvas').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('timeframe-1h').getAttribute('aria-pressed')).toBe('true');
@@ -116,17 +92,17 @@ describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromiu
     await expect.poll(() => candleCount(page, 'price-chart-htf'), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(Math.abs((await candleCount(page, 'price-chart-htf')) - SAMPLE_CANDLES / 24)).toBeLessThanOrEqual(2);
     await page.getByTestId('price-chart').hover();
-    await page.screenshot({ path: join(SHOTS, 'chart-workspace-dual-dark.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'chart-workspace-dual-dark.png') });
     await page.getByTestId('layout-toggle').click();
     await expect.poll(() => page.getByTestId('price-chart-htf').count()).toBe(0);
 
-    await page.screenshot({ path: join(SHOTS, 'chart-workspace-dark.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'chart-workspace-dark.png') });
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it('reaches and presses the timeframe buttons from the keyboard', async () => {
-    const { page, problems } = await openPage(browser, server.url);
+    const { page, problems } = await openPage();
     await expect.poll(() => candleCount(page), { timeout: 20_000 }).toBe(SAMPLE_CANDLES);
     let focused: string | null = null;
     for (let i = 0; i < 40 && focused !== 'timeframe-2h'; i++) {
@@ -146,7 +122,7 @@ describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromiu
   });
 
   it('switches between dark and light themes and remembers the choice', async () => {
-    const { page, problems } = await openPage(browser, server.url);
+    const { page, problems } = await openPage();
     await expect.poll(() => candleCount(page), { timeout: 20_000 }).toBe(SAMPLE_CANDLES);
     const htmlClass = () => page.evaluate(() => document.documentElement.className);
     await expect.poll(htmlClass).toContain('theme-dark');
@@ -155,7 +131,7 @@ describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromiu
     expect(await htmlClass()).not.toContain('theme-dark');
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(245, 247, 250)');
-    await page.screenshot({ path: join(SHOTS, 'chart-workspace-light.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'chart-workspace-light.png') });
 
     await page.reload();
     await expect.poll(() => candleCount(page), { timeout: 20_000 }).toBe(SAMPLE_CANDLES);
@@ -167,9 +143,9 @@ describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromiu
   });
 
   it(`paints ${BIG_SERIES.toLocaleString('en')} candles within ${FIRST_PAINT_BUDGET_MS} ms`, async () => {
-    const file = join(tmp.dir, 'perf-100k-1h.csv');
+    const file = join(app.dir, 'perf-100k-1h.csv');
     writeBigCsv(file, BIG_SERIES);
-    const res = await fetch(new URL('api/v1/commands/LoadCandles', server.url), {
+    const res = await fetch(new URL('api/v1/commands/LoadCandles', app.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ source: { kind: 'file', path: file }, coin: 'PERF', interval: '1h' }),
@@ -178,7 +154,7 @@ describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromiu
     const { result } = (await res.json()) as { result: { seriesId: string; count: number } };
     expect(result.count).toBe(BIG_SERIES);
 
-    const { page, problems } = await openPage(browser, `${server.url}?series=${encodeURIComponent(result.seriesId)}`);
+    const { page, problems } = await openPage(`${app.url}?series=${encodeURIComponent(result.seriesId)}`);
     await expect.poll(() => candleCount(page), { timeout: 30_000 }).toBe(BIG_SERIES);
     await expect
       .poll(() => page.evaluate(() => window.__hyperdeskPerf?.lastCompleteMs ?? null), { timeout: 10_000 })
@@ -194,7 +170,7 @@ describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromiu
     expect(ms).toBeLessThan(FIRST_PAINT_BUDGET_MS);
     // A sanity bound only (machines differ): the whole series must not take many seconds.
     expect(completeMs).toBeLessThan(5_000);
-    await page.screenshot({ path: join(SHOTS, 'chart-workspace-100k.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'chart-workspace-100k.png') });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -1,10 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
-import { startServeProcess } from '../helpers/cli-process.ts';
-import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
+import { e2eSkipReason, SHOTS_DIR, startServeSession, type ServeSession } from '../helpers/e2e-session.ts';
+import { ROOT } from '../helpers/paths.ts';
 
 /*
  * The Learn and Rules tabs against a real `hyperdesk serve` and Chromium: the strategy guide in
@@ -13,40 +12,20 @@ import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
  * highlighted in its text; a rule switched off in the Rules tab is still off after a reload.
  */
 
-const skipReason = browserUnavailableReason();
-if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
-if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
-  throw new Error('the UI is not built: run "npm run build" (npm test does it first)');
-}
+const skipReason = e2eSkipReason();
 
-const SHOTS = join(ARTIFACTS_DIR, 'e2e');
 const GUIDE = join(ROOT, 'tests', 'fixtures', 'learning', 'strategy-guide.pdf');
 
 describe.skipIf(skipReason !== null)('learning tabs: hyperdesk serve + Chromium', () => {
-  let server: Awaited<ReturnType<typeof startServeProcess>>;
-  let browser: Browser;
-  const tmp = tempDir();
+  let app: ServeSession;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    copyFileSync(GUIDE, join(tmp.dir, 'strategy-guide.pdf'));
-    server = await startServeProcess(tmp.dir);
-    browser = await launchBrowser();
+    app = await startServeSession({ prepare: (dir) => copyFileSync(GUIDE, join(dir, 'strategy-guide.pdf')) });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    tmp.remove();
-  });
+  afterAll(() => app?.stop());
 
   async function openApp(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(server.url);
+    const { page, problems } = await app.openPage();
     await page.getByTestId('side-panels').waitFor();
     return { page, problems };
   }
@@ -70,7 +49,7 @@ describe.skipIf(skipReason !== null)('learning tabs: hyperdesk serve + Chromium'
     const citations = result.getByTestId('rule-citation');
     expect(await citations.count()).toBe(count);
     for (const text of await citations.allTextContents()) expect(text).toMatch(/^p\. \d+$/);
-    await page.screenshot({ path: join(SHOTS, 'learning-learned.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'learning-learned.png') });
 
     // The study view: the cited page drawn by pdf.js, the quote highlighted in its text.
     const first = citations.first();
@@ -91,7 +70,7 @@ describe.skipIf(skipReason !== null)('learning tabs: hyperdesk serve + Chromium'
       return dark;
     });
     expect(inked).toBeGreaterThan(100);
-    await page.screenshot({ path: join(SHOTS, 'learning-study-view.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'learning-study-view.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => study.count()).toBe(0);
 
@@ -109,7 +88,7 @@ describe.skipIf(skipReason !== null)('learning tabs: hyperdesk serve + Chromium'
     const again = page.locator(`[data-testid=rule-row][data-rule-id="${ruleId}"]`);
     await expect.poll(() => again.getAttribute('data-enabled'), { timeout: 10_000 }).toBe('false');
     expect(await again.getByTestId('rule-toggle').isChecked()).toBe(false);
-    await page.screenshot({ path: join(SHOTS, 'learning-rules.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'learning-rules.png') });
 
     expect(problems).toEqual([]);
     await page.close();

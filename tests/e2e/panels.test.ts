@@ -1,12 +1,15 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from '../../src/shared/contract/commands.ts';
-import { SAMPLE_CANDLES } from '../helpers/engine-config.ts';
-import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
-import { startServeProcess } from '../helpers/cli-process.ts';
-import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
+import {
+  e2eSkipReason,
+  SHOTS_DIR,
+  startServeSession,
+  waitForSampleChart,
+  type ServeSession,
+} from '../helpers/e2e-session.ts';
 
 /*
  * The side panels against a real `hyperdesk serve` and Chromium: a backtest of the bundled
@@ -14,53 +17,33 @@ import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
  * parameter caught before sending) and a replay (start, step, play, pause, trades in order).
  */
 
-const skipReason = browserUnavailableReason();
-if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
-if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
-  throw new Error('the UI is not built: run "npm run build" (npm test does it first)');
-}
+const skipReason = e2eSkipReason();
 const hasBacktests = (COMMAND_NAMES as readonly string[]).includes('RunBacktest');
 if (!hasBacktests) console.warn('panels e2e: backtest tests skipped: RunBacktest is not in the contract yet');
 
-const SHOTS = join(ARTIFACTS_DIR, 'e2e');
-
 describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', () => {
-  let server: Awaited<ReturnType<typeof startServeProcess>>;
-  let browser: Browser;
-  const tmp = tempDir();
+  let app: ServeSession;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startServeProcess(tmp.dir);
-    browser = await launchBrowser();
+    app = await startServeSession();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    tmp.remove();
-  });
+  afterAll(() => app?.stop());
 
   /** A page with the sample on the chart; collects console problems and the commands sent. */
   async function openApp(): Promise<{ page: Page; problems: string[]; sent: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
     const sent: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    const { page, problems } = await app.openPage({
+      beforeGoto(fresh) {
+        fresh.on('websocket', (ws) =>
+          ws.on('framesent', (frame) => {
+            const text = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString();
+            const command = /"command":"(\w+)"/.exec(text)?.[1];
+            if (command) sent.push(command);
+          }),
+        );
+      },
     });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('websocket', (ws) =>
-      ws.on('framesent', (frame) => {
-        const text = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString();
-        const command = /"command":"(\w+)"/.exec(text)?.[1];
-        if (command) sent.push(command);
-      }),
-    );
-    await page.goto(server.url);
-    await expect
-      .poll(() => page.getByTestId('price-chart').first().getAttribute('data-candle-count'), { timeout: 20_000 })
-      .toBe(String(SAMPLE_CANDLES));
-    await page.getByTestId('side-panels').waitFor();
+    await waitForSampleChart(page);
     return { page, problems, sent };
   }
 
@@ -96,6 +79,8 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
       const rows = page.getByTestId('backtest-trade');
       expect(await rows.count()).toBe(Math.min(50, tradeCount));
       expect(await page.getByTestId('equity-chart').getAttribute('data-points')).not.toBe('0');
+      // The drawdown strip under the curve names its deepest point (a backtest this long has one).
+      expect(await page.getByTestId('drawdown-chart').getAttribute('aria-label')).toMatch(/^Drawdown: deepest -\d/);
 
       // Entry and exit markers of every trade on the chart.
       await expect.poll(() => markerCount(page)).toBeGreaterThanOrEqual(tradeCount);
@@ -130,7 +115,7 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
       expect(lines[0]).toMatch(/^n,side,entry_time,exit_time/);
       expect(lines).toHaveLength(tradeCount + 1);
 
-      await page.screenshot({ path: join(SHOTS, 'panels-backtest.png') });
+      await page.screenshot({ path: join(SHOTS_DIR, 'panels-backtest.png') });
       expect(problems).toEqual([]);
       await page.close();
     });
@@ -151,7 +136,7 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
       await page.waitForTimeout(300);
       expect(sent).not.toContain('RunBacktest');
       expect(await page.getByTestId('backtest-panel').getAttribute('data-state')).toBe('idle');
-      await page.screenshot({ path: join(SHOTS, 'panels-backtest-invalid.png') });
+      await page.screenshot({ path: join(SHOTS_DIR, 'panels-backtest-invalid.png') });
       // Fixed, it runs.
       await fast.fill('5');
       await page.locator('#bt-capital').fill('1000');
@@ -166,7 +151,7 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
     it('cancels a running backtest', async () => {
       // The sample runs in a blink; holding the result back for two seconds on its way to the
       // page makes the run long from the page's side, so the cancel lands while it "runs".
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
         const server = ws.connectToServer();
         server.onMessage((message) => {
@@ -175,7 +160,7 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
           else ws.send(message);
         });
       });
-      await page.goto(server.url);
+      await page.goto(app.url);
       await expect.poll(() => page.getByTestId('backtest-run').isEnabled(), { timeout: 20_000 }).toBe(true);
       const panel = page.getByTestId('backtest-panel');
       await page.locator('#bt-strategy').selectOption('confluence');
@@ -187,12 +172,12 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
       await page.waitForTimeout(2_500);
       expect(await panel.getAttribute('data-state')).toBe('canceled');
       expect(await page.getByTestId('backtest-stats').count()).toBe(0);
-      await page.screenshot({ path: join(SHOTS, 'panels-backtest-canceled.png') });
+      await page.screenshot({ path: join(SHOTS_DIR, 'panels-backtest-canceled.png') });
       await page.close();
     });
 
     it('shows a failed run as an alert toast with the engine’s message', async () => {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
       // Between page and engine: RunBacktest gets a run id that then fails, as an engine would report it.
       await page.routeWebSocket(/\/api\/v1\/ws/, (ws) => {
         const server = ws.connectToServer();
@@ -215,7 +200,7 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
           );
         });
       });
-      await page.goto(server.url);
+      await page.goto(app.url);
       const panel = page.getByTestId('backtest-panel');
       await expect.poll(() => page.getByTestId('backtest-run').isEnabled(), { timeout: 20_000 }).toBe(true);
       await page.getByTestId('backtest-run').click();
@@ -223,7 +208,7 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
       const toast = page.getByRole('alert').filter({ hasText: 'Backtest failed' });
       await toast.waitFor();
       expect(await toast.textContent()).toContain('the strategy threw: boom at bar 42');
-      await page.screenshot({ path: join(SHOTS, 'panels-backtest-failed.png') });
+      await page.screenshot({ path: join(SHOTS_DIR, 'panels-backtest-failed.png') });
       // Dismissed with its button.
       await toast.getByRole('button', { name: /Dismiss/ }).click();
       expect(await toast.count()).toBe(0);
@@ -277,7 +262,7 @@ describe.skipIf(skipReason !== null)('side panels: hyperdesk serve + Chromium', 
     expect(await page.getByTestId('replay-equity').textContent()).not.toBe('—');
     await expect.poll(() => markerCount(page)).toBeGreaterThanOrEqual(entries.length);
 
-    await page.screenshot({ path: join(SHOTS, 'panels-replay.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'panels-replay.png') });
     // The timeline seeks (debounced) to the bar at or before the time it is dropped on.
     const timeline = page.getByTestId('replay-timeline');
     const first = Number(await timeline.getAttribute('min'));

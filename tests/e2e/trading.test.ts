@@ -1,17 +1,21 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { HlSigner } from '../../src/adapters/hyperliquid/hl-signer.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
 import { runHyperdesk, startServeProcess, type CliProcess } from '../helpers/cli-process.ts';
 import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
+import { TEST_KEY } from '../helpers/live-venue.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /*
  * Paper trading from the UI against a real `hyperdesk sim-exchange` and `hyperdesk serve` in
  * Chromium: start a session on the sim's URL, buy through the ticket (the blotter shows the
  * position), an order below the venue's minimum (a toast gives the reason), and the kill switch
- * in the status bar (flat, halted).
+ * in the status bar (flat, halted). Then live: the same UI in LIVE mode against the sim, with
+ * the signing key where the CLI looks for it (HYPERDESK_SIGNING_KEY), a red LIVE badge, the
+ * request budget in the status bar, and mainnet refused until its phrase is typed.
  */
 
 const skipReason = browserUnavailableReason();
@@ -97,6 +101,116 @@ describe.skipIf(skipReason !== null)('paper trading: sim-exchange + hyperdesk se
     expect(await page.getByTestId('trading-halted').textContent()).toContain('HALTED');
     await page.getByTestId('status-halted').waitFor();
     await page.screenshot({ path: join(SHOTS, 'trading-killed.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+});
+
+/** `hyperdesk serve` with extra environment (the signing key), resolved once it listens. */
+async function startServeWithEnv(dataDir: string, env: NodeJS.ProcessEnv) {
+  const proc = runHyperdesk(['serve', '--port', '0', '--data-dir', dataDir], { HYPERDESK_LOG_LEVEL: 'warn', ...env });
+  const url = await waitFor(
+    () => {
+      if (proc.child.exitCode !== null) throw new Error(`hyperdesk serve exited: ${proc.stderr()}`);
+      return /running at (http:\/\/\S+)/.exec(proc.stdout())?.[1];
+    },
+    30_000,
+    'hyperdesk serve',
+  );
+  return {
+    url,
+    async stop() {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    },
+  };
+}
+
+describe.skipIf(skipReason !== null)('live trading: sim-exchange + hyperdesk serve + Chromium', () => {
+  let sim: CliProcess;
+  let simUrl: string;
+  let server: Awaited<ReturnType<typeof startServeWithEnv>>;
+  let browser: Browser;
+  const tmp = tempDir();
+  const address = new HlSigner(TEST_KEY, true).address;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    sim = runHyperdesk(['sim-exchange', '--port', '0', '--coins', 'BTC', '--fund', `${address}=10000`], {
+      HYPERDESK_LOG_LEVEL: 'warn',
+    });
+    simUrl = await waitFor(() => /at (http:\/\/\S+),/.exec(sim.stdout())?.[1], 20_000, 'sim-exchange');
+    // The test key (used nowhere else) where `hyperdesk trade` looks for it without --secrets.
+    server = await startServeWithEnv(tmp.dir, { HYPERDESK_SIGNING_KEY: TEST_KEY });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (sim) {
+      sim.child.kill('SIGINT');
+      await sim.exited;
+    }
+    tmp.remove();
+  });
+
+  it('asks for the typed phrase on mainnet, starts LIVE on the sim, and shows LIVE and the request budget', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.getByTestId('side-panels').waitFor();
+    await page.getByTestId('tab-trade').click();
+    await page.getByTestId('trading-mode-live').click();
+
+    // Mainnet: the start button stays off until "BTC MAINNET" is typed.
+    await page.getByTestId('trading-network').selectOption('mainnet');
+    await page.getByTestId('trading-coin').fill('BTC');
+    expect(await page.getByTestId('trading-start').isDisabled()).toBe(true);
+    await page.getByTestId('trading-confirmation').fill('BTC mainnet please');
+    expect(await page.getByTestId('trading-start').isDisabled()).toBe(true);
+    await page.getByTestId('trading-confirmation').fill('BTC MAINNET');
+    expect(await page.getByTestId('trading-start').isDisabled()).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'trading-live-mainnet-phrase.png') });
+
+    // The sim, signed as testnet: a live session with the stored key.
+    await page.getByTestId('trading-network').selectOption('custom');
+    await page.getByTestId('trading-url').fill(simUrl);
+    await page.getByTestId('trading-start').click();
+    await page.getByTestId('blotter').waitFor({ timeout: 20_000 });
+    const badge = page.getByTestId('live-badge');
+    expect(await badge.textContent()).toContain('LIVE');
+    expect(await page.getByTestId('paper-badge').count()).toBe(0);
+    // Red, not PAPER's amber.
+    const colour = await badge.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(colour).toBe('rgb(211, 47, 47)');
+    expect(await page.getByTestId('session-mode').textContent()).toBe('LIVE');
+    await expect.poll(() => page.getByTestId('rate-limit').textContent(), { timeout: 10_000 }).toMatch(/^API \d+ %/);
+    expect(await page.getByTestId('blotter-equity').textContent()).toBe('$10000.00');
+
+    // A real (sim) limit order, then the chart-free path of a modify: the blotter's.
+    await page.getByTestId('ticket-buy').click();
+    await page.getByTestId('ticket-kind').selectOption('limit');
+    await page.getByTestId('ticket-qty').fill('0.01');
+    await page.getByTestId('ticket-limit').fill('30000');
+    await page.getByTestId('ticket-review').click();
+    expect(await page.locator('.ticket-confirm').textContent()).toContain('LIVE');
+    await page.getByTestId('ticket-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('blotter-order-price').first().textContent(), { timeout: 10_000 })
+      .toBe('30000');
+    await page.getByTestId('blotter-modify').click();
+    await page.getByTestId('blotter-modify-price').fill('31000');
+    await page.getByTestId('blotter-modify-review').click();
+    await page.getByTestId('modify-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('blotter-order-price').first().textContent(), { timeout: 10_000 })
+      .toBe('31000');
+    await page.screenshot({ path: join(SHOTS, 'trading-live.png') });
+
+    await page.getByTestId('kill-switch').click();
+    await page.getByTestId('kill-confirm').click();
+    await page.getByTestId('trading-halted').waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

@@ -1,42 +1,28 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../src/shared/security/content-security-policy.ts';
 import { SAMPLE_CANDLES } from '../helpers/engine-config.ts';
-import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
-import { startServeProcess } from '../helpers/cli-process.ts';
-import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
+import {
+  e2eSkipReason,
+  RENDERER_DIR,
+  SHOTS_DIR,
+  startServeSession,
+  type ServeSession,
+} from '../helpers/e2e-session.ts';
 
-const skipReason = browserUnavailableReason();
-if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
-if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
-  throw new Error('the UI is not built: run "npm run build" (npm test does it first)');
-}
+const skipReason = e2eSkipReason();
 
 describe.skipIf(skipReason !== null)('web mode: hyperdesk serve + Chromium', () => {
-  let server: Awaited<ReturnType<typeof startServeProcess>>;
-  let browser: Browser;
-  const tmp = tempDir();
+  let app: ServeSession;
 
   beforeAll(async () => {
-    server = await startServeProcess(tmp.dir);
-    browser = await launchBrowser();
+    app = await startServeSession();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    tmp.remove();
-  });
+  afterAll(() => app?.stop());
 
   it('draws the bundled sample candles on the chart, labelled synthetic', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(server.url);
+    const { page, problems } = await app.openPage({ viewport: { width: 1280, height: 720 } });
 
     const chart = page.getByTestId('price-chart');
     await expect.poll(() => chart.getAttribute('data-candle-count'), { timeout: 20_000 }).toBe(String(SAMPLE_CANDLES));
@@ -46,15 +32,14 @@ describe.skipIf(skipReason !== null)('web mode: hyperdesk serve + Chromium', () 
     expect(await page.getByTestId('synthetic-badge').textContent()).toBe('SYNTHETIC DATA');
     expect(await page.getByTestId('series-info').textContent()).toContain('2,000 candles');
 
-    mkdirSync(join(ARTIFACTS_DIR, 'e2e'), { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'e2e', 'web-mode-chart.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'web-mode-chart.png') });
     // No CSP violations or runtime errors while loading and drawing.
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it('sends the security headers with the UI', async () => {
-    const res = await fetch(server.url);
+    const res = await fetch(app.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
@@ -63,7 +48,7 @@ describe.skipIf(skipReason !== null)('web mode: hyperdesk serve + Chromium', () 
 
 describe('built renderer', () => {
   it('builds the Content-Security-Policy into the page the desktop window loads', () => {
-    const html = readFileSync(join(ROOT, 'out', 'renderer', 'index.html'), 'utf8');
+    const html = readFileSync(join(RENDERER_DIR, 'index.html'), 'utf8');
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
     expect(meta?.replaceAll('&#39;', "'")).toBe(contentSecurityPolicy({ meta: true }));
   });

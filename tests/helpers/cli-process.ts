@@ -34,8 +34,11 @@ export async function hyperdesk(...args: string[]): Promise<{ code: number | nul
 }
 
 /** Starts `hyperdesk serve` on a free port and resolves with its URL once it listens. */
-export async function startServeProcess(dataDir: string): Promise<CliProcess & { url: string; stop(): Promise<void> }> {
-  const proc = runHyperdesk(['serve', '--port', '0', '--data-dir', dataDir], { HYPERDESK_LOG_LEVEL: 'warn' });
+export async function startServeProcess(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliProcess & { url: string; stop(): Promise<void> }> {
+  const proc = runHyperdesk(['serve', '--port', '0', '--data-dir', dataDir], { HYPERDESK_LOG_LEVEL: 'warn', ...env });
   const deadline = Date.now() + 30_000;
   let url: string | undefined;
   while (!url) {

@@ -48,3 +48,10 @@ export async function simEnvironment(
     },
   };
 }
+
+/** hl-sim on the real clock with two hours of history for `coins`; close it when done. */
+export async function startRealClockSim(coins: readonly string[] = ['BTC']) {
+  const clock = new SimClock();
+  const market = new SimMarket({ clock, coins: coins.map((name) => ({ name })), historyMinutes: 120 });
+  return startHlSim({ market, clock });
+}

@@ -1,10 +1,12 @@
 import { WorkerSupervisor } from '../../src/host/worker-supervisor.ts';
-import { startHttpServer, type RunningServer } from '../../src/server/http-server.ts';
+import { startHttpServer, type HttpServerOptions, type RunningServer } from '../../src/server/http-server.ts';
 import { testEngineConfig } from './engine-config.ts';
 import { ENGINE_WORKER, tempDir } from './paths.ts';
 
 /** A real engine worker behind a real HTTP/WebSocket server on a free loopback port. */
-export async function startTestServer(options: { staticDir?: string | null; workerUrl?: URL } = {}) {
+export async function startTestServer(
+  options: { staticDir?: string | null; workerUrl?: URL; server?: Partial<HttpServerOptions> } = {},
+) {
   const tmp = tempDir();
   const supervisor = new WorkerSupervisor({
     workerUrl: options.workerUrl ?? ENGINE_WORKER,
@@ -20,6 +22,7 @@ export async function startTestServer(options: { staticDir?: string | null; work
       host: '127.0.0.1',
       port: 0,
       version: '0.0.0-test',
+      ...options.server,
     });
   } catch (error) {
     await supervisor.stop();

@@ -3,7 +3,8 @@ import { ConfigurationError } from '../../shared/contract/errors.ts';
 /** Which Hyperliquid to talk to. */
 export type HlNetwork = 'mainnet' | 'testnet';
 
-const URLS: Readonly<Record<HlNetwork, { api: string; ws: string }>> = {
+/** Hyperliquid's own API and WebSocket URLs per network. */
+export const HL_ENDPOINTS: Readonly<Record<HlNetwork, { api: string; ws: string }>> = {
   mainnet: { api: 'https://api.hyperliquid.xyz', ws: 'wss://api.hyperliquid.xyz/ws' },
   testnet: { api: 'https://api.hyperliquid-testnet.xyz', ws: 'wss://api.hyperliquid-testnet.xyz/ws' },
 };
@@ -40,6 +41,6 @@ export function resolveEndpoints(choice: {
   if (!choice.network) {
     throw new ConfigurationError('choose the venue: --network mainnet, --network testnet, or --api-url URL');
   }
-  const urls = URLS[choice.network];
+  const urls = HL_ENDPOINTS[choice.network];
   return { apiUrl: urls.api, wsUrl: urls.ws, isTestnet: choice.network === 'testnet' };
 }

@@ -1,4 +1,4 @@
-import { Entry } from '@napi-rs/keyring';
+import { Entry, type EntryOptions } from '@napi-rs/keyring';
 import { ConfigurationError } from '../../shared/contract/errors.ts';
 import { rememberSecret } from './secret-redactor.ts';
 import type { SecretName, SecretStore } from './secret-store.ts';
@@ -16,10 +16,18 @@ export class KeychainSecretStore implements SecretStore {
   readonly kind = 'keychain';
   readonly describe: string;
   private readonly service: string;
+  private readonly options: EntryOptions | undefined;
 
-  constructor(service: string = KEYCHAIN_SERVICE) {
+  /**
+   * @param persistent On Linux, require the Secret Service: without it @napi-rs/keyring falls
+   * back to the kernel keyring, which keeps a key in memory only (lost at logout or reboot), so
+   * a key saved from the Settings panel would seem stored and then vanish. With `persistent`,
+   * such a machine gets the "not available" error instead. Ignored on macOS and Windows.
+   */
+  constructor(service: string = KEYCHAIN_SERVICE, persistent = false) {
     this.service = service;
     this.describe = `the OS keychain (service "${service}")`;
+    this.options = persistent ? { linux: { store: 'secret-service' } } : undefined;
   }
 
   async get(name: SecretName): Promise<string | null> {
@@ -40,12 +48,12 @@ export class KeychainSecretStore implements SecretStore {
 
   private call<T>(name: SecretName, work: (entry: Entry) => T): T {
     try {
-      return work(new Entry(this.service, name));
+      return work(new Entry(this.service, name, this.options));
     } catch (error) {
       // The platform's message describes the store, never the value; keep only its first line.
       const reason = ((error as Error).message ?? String(error)).split('\n')[0];
       throw new ConfigurationError(
-        `the OS keychain is not available (${reason}); on a server use --secrets env (HYPERDESK_SIGNING_KEY) or --secrets file:<dir>`,
+        `the OS keychain is not available (${reason}); on a server use --secrets env (HYPERDESK_SIGNING_KEY), file:<dir> (mounted) or dir:<dir> (written by HyperDesk)`,
       );
     }
   }

@@ -1,9 +1,7 @@
-import { z } from 'zod';
+import type { SecretName } from '../../shared/contract/settings.ts';
 
-/** The secrets HyperDesk keeps. The account address is not one: it is public. */
-export const SecretNameSchema = z.enum(['signing-key', 'anthropic-api-key']);
-/** See {@link SecretNameSchema}. */
-export type SecretName = z.infer<typeof SecretNameSchema>;
+// The names are part of the contract (the Settings panel shows their status); one definition.
+export { SecretNameSchema, type SecretName } from '../../shared/contract/settings.ts';
 
 /**
  * Where keys live: the OS keychain on a desktop, an environment variable or a mounted file on

@@ -215,6 +215,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX confidence_changes_by_rule ON confidence_changes (rule_id, id);
     `,
   },
+  {
+    version: 5,
+    name: 'settings',
+    // One row per setting, its value as JSON, validated by the contract's schema when read and
+    // written. Keys (the signing key, the API key) never come here: they live in the secret
+    // store. A setting without a row has its default.
+    sql: `
+      CREATE TABLE settings (
+        key        TEXT    PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 64),
+        value      TEXT    NOT NULL CHECK (json_valid(value)),
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Highest schema version this build knows. */

@@ -12,31 +12,26 @@ import { describeIssues } from '../../shared/contract/validation.ts';
 import { toWire } from '../../shared/values/decimal-values.ts';
 import type { ComponentContext, EngineComponent } from '../kernel/kernel.ts';
 import type { Scheduler, SeriesRepository } from '../ports.ts';
-import { resolveStrategy } from '../strategy/strategy-registry.ts';
-import { formatSizing, parseSizing, type Sizing } from '../trading/sizing.ts';
+import { resolveRequestedStrategy } from '../strategy/strategy-registry.ts';
+import { formatSizing } from '../trading/sizing.ts';
 import type { TradeRecord } from '../venue/trade-record.ts';
 import { BacktestSession, type BacktestResult } from './backtest-session.ts';
+import { ResearchRuns, scheduledJobRunner, type JobRunnerFactory } from './research-runs.ts';
+import { SliceStepper, type SliceOptions, type SlicedRun } from './slice-stepper.ts';
 import type { BacktestStats } from './stats/backtest-stats.ts';
 
-/** Progress events per run, at most. */
-const PROGRESS_EVENTS = 50;
-
-/** Options for {@link BacktestService}. */
-export interface BacktestServiceOptions {
-  /** Most bars one slice processes before yielding to the host (default 5000). */
-  readonly sliceBars?: number;
-  /** Engine-clock milliseconds after which a slice yields even below `sliceBars` (default 10). */
-  readonly sliceMs?: number;
+/** Options for {@link BacktestService}: how much one slice of a run does, and who runs research jobs. */
+export interface BacktestServiceOptions extends SliceOptions {
+  /**
+   * Runs the backtest jobs of sweeps and walk-forward analyses (worker threads, from the
+   * host); by default they run in the engine's thread, one job per scheduler tick.
+   */
+  readonly jobRunner?: JobRunnerFactory;
 }
 
-interface Run {
+interface Run extends SlicedRun {
   readonly runId: string;
   readonly seriesId: string;
-  readonly session: BacktestSession;
-  /** Cancels the next slice, if one is scheduled. */
-  cancelSlice: (() => void) | null;
-  /** Progress bucket (0..PROGRESS_EVENTS) last reported. */
-  reported: number;
 }
 
 /**
@@ -48,27 +43,60 @@ interface Run {
 export class BacktestService implements EngineComponent {
   readonly name = 'backtest';
   private readonly repository: SeriesRepository;
-  private readonly scheduler: Scheduler;
-  private readonly sliceBars: number;
-  private readonly sliceMs: number;
+  private readonly slices: SliceStepper<Run>;
   private readonly runs = new Map<string, Run>();
+  private readonly research: ResearchRuns;
   private context: ComponentContext | null = null;
   private counter = 0;
 
   constructor(repository: SeriesRepository, scheduler: Scheduler, options: BacktestServiceOptions = {}) {
     this.repository = repository;
-    this.scheduler = scheduler;
-    this.sliceBars = Math.max(1, Math.floor(options.sliceBars ?? 5_000));
-    this.sliceMs = options.sliceMs ?? 10;
+    this.slices = new SliceStepper<Run>(scheduler, options, {
+      live: (run) => (this.runs.get(run.runId) === run ? this.context : null),
+      progress: (run, done, total, context) =>
+        context.bus.publish({
+          event: 'BacktestProgress',
+          payload: { runId: run.runId, at: now(context), done, total },
+        }),
+      finished: (run, result, context) => this.finished(run, result, context),
+      failed: (run, error) => this.fail(run, error),
+    });
+    this.research = new ResearchRuns(repository, options.jobRunner ?? scheduledJobRunner(scheduler));
   }
 
   start(context: ComponentContext): void {
     this.context = context;
     context.handle('RunBacktest', (request) => this.run(request));
-    context.handle('CancelBacktest', (request) => ({ runId: request.runId, canceled: this.cancel(request.runId) }));
+    context.handle('CancelBacktest', (request) => ({
+      runId: request.runId,
+      canceled: this.cancel(request.runId) || this.research.cancel(request.runId, this.context),
+    }));
+    context.handle('RunSweep', (request) => this.research.sweep(request, this.reserve('RunSweep'), context));
+    context.handle('RunWalkForward', (request) =>
+      this.research.walkForward(request, this.reserve('RunWalkForward'), context),
+    );
+  }
+
+  /**
+   * A run id for a new run of `command`, refused when {@link MAX_CONCURRENT_BACKTESTS} runs
+   * (backtests, sweeps and walk-forwards together) are going.
+   */
+  private reserve(command: string): string {
+    this.reserveCheck(command);
+    return `backtest-${++this.counter}`;
+  }
+
+  /** Refuses a new run early, before its series is read. */
+  private reserveCheck(command: string): void {
+    if (this.runs.size + this.research.size >= MAX_CONCURRENT_BACKTESTS) {
+      throw new ValidationError(
+        `${command}: ${MAX_CONCURRENT_BACKTESTS} backtests are already running; wait for one to finish or cancel it`,
+      );
+    }
   }
 
   stop(): void {
+    this.research.stopAll();
     for (const run of this.runs.values()) run.cancelSlice?.();
     this.runs.clear();
     this.context = null;
@@ -76,23 +104,13 @@ export class BacktestService implements EngineComponent {
 
   private run(request: ParsedCommandRequest<'RunBacktest'>): CommandResponse<'RunBacktest'> {
     this.requireContext();
-    if (this.runs.size >= MAX_CONCURRENT_BACKTESTS) {
-      throw new ValidationError(
-        `RunBacktest: ${MAX_CONCURRENT_BACKTESTS} backtests are already running; wait for one to finish or cancel it`,
-      );
-    }
+    this.reserveCheck('RunBacktest');
     const info = this.repository.getSeries(request.seriesId);
     if (!info) throw new NotFoundError(`series "${request.seriesId}" is not in the store; load it first`);
-    let sizing: Sizing | undefined;
-    try {
-      sizing = request.strategy.sizing === undefined ? undefined : parseSizing(request.strategy.sizing);
-    } catch (error) {
-      throw new ValidationError(`strategy.sizing: ${(error as Error).message}`);
-    }
-    const strategy = resolveStrategy(request.strategy.id, request.strategy.params, sizing);
+    const strategy = resolveRequestedStrategy(request.strategy);
     const bars = this.repository.readCandles(request.seriesId, { from: request.from, to: request.to });
     if (bars.length === 0) throw new ValidationError(`series "${request.seriesId}" has no bars in that range`);
-    const runId = `backtest-${++this.counter}`;
+    const runId = this.reserve('RunBacktest');
     const session = new BacktestSession(bars, {
       interval: info.interval,
       strategy,
@@ -101,7 +119,7 @@ export class BacktestService implements EngineComponent {
     });
     const run: Run = { runId, seriesId: request.seriesId, session, cancelSlice: null, reported: 0 };
     this.runs.set(runId, run);
-    this.schedule(run);
+    this.slices.schedule(run);
     return { runId };
   }
 
@@ -110,43 +128,6 @@ export class BacktestService implements EngineComponent {
     if (!run) return false;
     this.fail(run, 'canceled');
     return true;
-  }
-
-  private schedule(run: Run): void {
-    run.cancelSlice = this.scheduler.schedule(0, () => {
-      run.cancelSlice = null;
-      this.slice(run);
-    });
-  }
-
-  /** Steps the run for one slice; then reports progress and either schedules the next or ends. */
-  private slice(run: Run): void {
-    const context = this.context;
-    if (!context || this.runs.get(run.runId) !== run) return;
-    const session = run.session;
-    let result: BacktestResult | null = null;
-    try {
-      const started = context.clock.now();
-      for (let k = 0; k < this.sliceBars && session.step(); k++) {
-        if ((k & 63) === 63 && context.clock.now() - started >= this.sliceMs) break;
-      }
-      if (session.atEnd) result = session.finish();
-    } catch (error) {
-      this.fail(run, (error as Error).message);
-      return;
-    }
-    this.progress(run, context);
-    if (result) this.finished(run, result, context);
-    else this.schedule(run);
-  }
-
-  private progress(run: Run, context: ComponentContext): void {
-    const total = run.session.length;
-    const done = run.session.cursor;
-    const bucket = Math.floor((done * PROGRESS_EVENTS) / total);
-    if (bucket <= run.reported) return;
-    run.reported = bucket;
-    context.bus.publish({ event: 'BacktestProgress', payload: { runId: run.runId, at: now(context), done, total } });
   }
 
   private finished(run: Run, result: BacktestResult, context: ComponentContext): void {

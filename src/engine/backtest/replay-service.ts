@@ -3,8 +3,7 @@ import type { CommandResponse, ParsedCommandRequest } from '../../shared/contrac
 import type { ReplayState } from '../../shared/contract/replay.ts';
 import type { ComponentContext, EngineComponent } from '../kernel/kernel.ts';
 import type { Scheduler, SeriesRepository } from '../ports.ts';
-import { resolveStrategy } from '../strategy/strategy-registry.ts';
-import { parseSizing } from '../trading/sizing.ts';
+import { resolveRequestedStrategy } from '../strategy/strategy-registry.ts';
 import { ReplaySession } from './replay-session.ts';
 
 /** Replays running at once, at most: each holds its bars and a session. */
@@ -52,13 +51,7 @@ export class ReplayService implements EngineComponent {
     }
     const info = this.repository.getSeries(request.seriesId);
     if (!info) throw new NotFoundError(`series "${request.seriesId}" is not in the store; load it first`);
-    let sizing;
-    try {
-      sizing = request.strategy.sizing === undefined ? undefined : parseSizing(request.strategy.sizing);
-    } catch (error) {
-      throw new ValidationError(`strategy.sizing: ${(error as Error).message}`);
-    }
-    const strategy = resolveStrategy(request.strategy.id, request.strategy.params, sizing);
+    const strategy = resolveRequestedStrategy(request.strategy);
     const bars = this.repository.readCandles(request.seriesId, { from: request.from, to: request.to });
     if (bars.length === 0) throw new ValidationError(`series "${request.seriesId}" has no bars in that range`);
     const sessionId = `replay-${++this.counter}`;

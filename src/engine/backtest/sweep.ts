@@ -1,3 +1,4 @@
+import { ObjectiveKeySchema } from '../../shared/contract/backtest.ts';
 import { ValidationError } from '../../shared/contract/errors.ts';
 import type { StrategySpec } from '../strategy/strategy-registry.ts';
 import type { VenueConfigInput } from '../../shared/contract/venue-config.ts';
@@ -10,25 +11,8 @@ export type RunJobs = (
   onProgress?: (done: number, total: number) => void,
 ) => Promise<BacktestJobResult[]>;
 
-/** Statistics a sweep can optimise. */
-export const OBJECTIVE_KEYS = [
-  'sqn',
-  'sharpe',
-  'sortino',
-  'calmar',
-  'returnPct',
-  'returnAnnPct',
-  'cagrPct',
-  'equityPeak',
-  'maxDrawdownPct',
-  'winRatePct',
-  'profitFactor',
-  'expectancyPct',
-  'expectancyR',
-  'kelly',
-  'avgTradePct',
-  'trades',
-] as const;
+/** Statistics a sweep can optimise: those the contract's objective names. */
+export const OBJECTIVE_KEYS = ObjectiveKeySchema.options;
 
 /** A statistic to optimise. */
 export interface Objective {

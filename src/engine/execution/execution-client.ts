@@ -114,6 +114,13 @@ export interface ExecutionClient {
   /** `price` moved onto `coin`'s price grid, rounding `up` or `down`. */
   roundPrice(coin: string, price: Decimal, direction: 'up' | 'down'): Decimal;
   place(orders: readonly ExecOrder[], grouping?: 'na' | 'normalTpsl' | 'positionTpsl'): Promise<PlaceResult[]>;
+  /**
+   * Changes the resting order `cloid` into `order` (same cloid, new prices or size). Venues do
+   * this as cancel-and-replace: the replacement gets a new oid, which is returned, and fills on
+   * either oid belong to the order. Throws a VenueRejectedError with the venue's reason when the
+   * replacement is refused (the original may be gone by then: ask for it by cloid).
+   */
+  modify(cloid: string, order: ExecOrder): Promise<number>;
   /** Cancels by cloid; true per order that was canceled, false when it was not open. */
   cancel(orders: readonly { coin: string; cloid: string }[]): Promise<boolean[]>;
   /** Cancels every open order on `coin`, ours or not (the kill switch); returns how many. */

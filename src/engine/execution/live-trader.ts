@@ -6,7 +6,7 @@ import type { Clock, Scheduler } from '../ports.ts';
 import type { Strategy, StrategyBar } from '../strategy/strategy.ts';
 import { createStrategy, type StrategySpec } from '../strategy/strategy-registry.ts';
 import type { Intent } from '../trading/intent.ts';
-import { sizeEntry } from '../trading/sizing.ts';
+import { sizeEntry, type Sizing } from '../trading/sizing.ts';
 import { powerOfTenPlaces } from '../venue/lots.ts';
 import type { ExecOrder, ExecutionClient, Journal, VenueFunding } from './execution-client.ts';
 import { FundingLedger } from './funding-ledger.ts';
@@ -49,6 +49,20 @@ export interface LiveTraderOptions {
 const ZERO = new Decimal(0);
 
 /**
+ * What an entry would come to under the session's sizing and risk rules (see
+ * {@link LiveTrader.checkEntry}): its size at the venue's mark, or the rule that refuses it.
+ */
+export type EntryCheck =
+  | {
+      readonly allowed: true;
+      readonly qty: Decimal;
+      /** The price it was sized at (the venue's mark). */
+      readonly price: Decimal;
+      readonly equity: Decimal;
+    }
+  | { readonly allowed: false; readonly rule: string; readonly message: string };
+
+/**
  * A paper or live trading session on one market: closed bars go to the strategy, its
  * intents through sizing and the risk rules to the order manager, and the venue's pushes
  * (fills, order updates) back into positions. Start-up is the same after a crash and after a
@@ -75,9 +89,12 @@ export class LiveTrader {
   private venueUnreachable = false;
   private stopped = false;
   private warming = false;
+  /** Leverage entries are sized with: the one set on the venue (see {@link useLeverage}). */
+  private leverage: number;
 
   constructor(options: LiveTraderOptions) {
     this.options = options;
+    this.leverage = options.leverage ?? 1;
     this.risk = new RiskManager(options.rules);
     this.funding = new FundingLedger(options.journal, this.positions, (funding) =>
       this.emit({ kind: 'funding', funding }),
@@ -212,6 +229,75 @@ export class LiveTrader {
     });
   }
 
+  /** The leverage entries are sized with (the venue's setting once {@link useLeverage} ran). */
+  get currentLeverage(): number {
+    return this.leverage;
+  }
+
+  /**
+   * Sets `leverage` (cross margin) on the venue for the session's market, after whatever is
+   * queued; later entries are sized with it. The venue's refusal is thrown (paper: the paper
+   * account's leverage is fixed).
+   */
+  useLeverage(leverage: number): Promise<void> {
+    return this.serial(async () => {
+      await this.options.client.setLeverage(this.options.coin, leverage, true);
+      this.leverage = leverage;
+    });
+  }
+
+  /**
+   * The dry run of an entry: the sizing (the strategy's, capped by the session's risk per
+   * trade) and the risk rules, at the venue's mark and the account as it is now; `leverage`
+   * and `sizing` default to the session's. Nothing is sent, journaled or recorded.
+   */
+  async checkEntry(
+    stop: number | null,
+    what: { readonly leverage?: number; readonly sizing?: Sizing } = {},
+  ): Promise<EntryCheck> {
+    const leverage = what.leverage ?? this.leverage;
+    const coin = this.options.coin;
+    if (this.venueUnreachable) {
+      return {
+        allowed: false,
+        rule: 'venue-unreachable',
+        message: 'the venue connection is down (reconnecting): no new entries until it is back',
+      };
+    }
+    // Both at once: they are independent, and this is on the way from a signal to its order.
+    const [mark, account] = await Promise.all([this.options.client.mark(coin), this.options.client.account()]);
+    const lot = this.options.client.sizeStep(coin);
+    // The strategy's risk per trade, never above the session's hard limit.
+    const chosen = what.sizing ?? this.options.strategy.sizing;
+    const sizing =
+      chosen.kind === 'risk'
+        ? { kind: 'risk' as const, percent: Math.min(chosen.percent, this.options.rules.riskPercent) }
+        : chosen;
+    const size = sizeEntry(sizing, {
+      equity: account.equity.toNumber(),
+      price: mark.toNumber(),
+      stop,
+      takerFee: this.options.takerFee ?? 0.00045,
+      leverage,
+      lot,
+      lotF: lot.toNumber(),
+      lotPlaces: powerOfTenPlaces(lot),
+    });
+    if ('rule' in size) return { allowed: false, rule: size.rule, message: size.message };
+    const denial = this.risk.check(
+      {
+        coin,
+        reduceOnly: false,
+        notionalAfter: size.qty.times(mark),
+        equity: account.equity,
+        openPositionsAfter: account.positions.filter((p) => !p.qty.isZero() && p.coin !== coin).length + 1,
+      },
+      this.now(),
+    );
+    if (denial) return { allowed: false, rule: denial.rule, message: denial.message };
+    return { allowed: true, qty: size.qty, price: mark, equity: account.equity };
+  }
+
   /** The kill switch: cancel every order, flatten the position, halt new entries. */
   kill(reason: string): Promise<void> {
     return this.serial(async () => {
@@ -256,41 +342,9 @@ export class LiveTrader {
       await this.flatten(intent.reason);
     }
     // Sized on the account as it is after any reversal: the close realised a result.
-    // Both at once: they are independent, and this is on the way from a signal to its order.
-    const [mark, account] = await Promise.all([this.options.client.mark(coin), this.options.client.account()]);
-    const lot = this.options.client.sizeStep(coin);
-    // The strategy's risk per trade, never above the session's hard limit.
-    const chosen = this.options.strategy.sizing;
-    const sizing =
-      chosen.kind === 'risk'
-        ? { kind: 'risk' as const, percent: Math.min(chosen.percent, this.options.rules.riskPercent) }
-        : chosen;
-    const size = sizeEntry(sizing, {
-      equity: account.equity.toNumber(),
-      price: mark.toNumber(),
-      stop: intent.stop ?? null,
-      takerFee: this.options.takerFee ?? 0.00045,
-      leverage: this.options.leverage ?? 1,
-      lot,
-      lotF: lot.toNumber(),
-      lotPlaces: powerOfTenPlaces(lot),
-    });
-    if ('rule' in size) {
+    const size = await this.checkEntry(intent.stop ?? null);
+    if (!size.allowed) {
       this.denied(size.rule, size.message);
-      return;
-    }
-    const denial = this.risk.check(
-      {
-        coin,
-        reduceOnly: false,
-        notionalAfter: size.qty.times(mark),
-        equity: account.equity,
-        openPositionsAfter: account.positions.filter((p) => !p.qty.isZero() && p.coin !== coin).length + 1,
-      },
-      this.now(),
-    );
-    if (denial) {
-      this.denied(denial.rule, denial.message);
       return;
     }
     await this.send([this.market(intent.side, size.qty, false)]);

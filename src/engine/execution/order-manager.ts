@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { TransportError, ValidationError } from '../../shared/contract/errors.ts';
+import { TransportError, ValidationError, VenueRejectedError } from '../../shared/contract/errors.ts';
 import type { Clock } from '../ports.ts';
 import type {
   ExecOrder,
@@ -20,7 +20,8 @@ const FINAL: ReadonlySet<OrderStatus> = new Set(['filled', 'canceled', 'rejected
 
 /** An order the manager tracks. */
 export interface TrackedOrder {
-  readonly order: ExecOrder;
+  /** The order as it works now: a modify replaces its prices (its cloid and size stay). */
+  order: ExecOrder;
   status: OrderStatus;
   oid: number | null;
   filledQty: Decimal;
@@ -62,6 +63,12 @@ const CANCELED_STATUSES = new Set([
   'scheduledCancel',
 ]);
 
+/** New prices for a working order (see {@link OrderManager.modify}). */
+export interface OrderChange {
+  readonly limitPrice?: Decimal;
+  readonly triggerPrice?: Decimal;
+}
+
 /** Tolerated difference between our clock and the venue's fill timestamps. */
 const SKEW_MS = 60_000;
 
@@ -79,6 +86,12 @@ export class OrderManager {
   private readonly orders = new Map<string, TrackedOrder>();
   private readonly byOid = new Map<number, string>();
   private readonly tids = new Set<number>();
+  /**
+   * Oids a modify replaced, and orders being modified: the venue reports the old oid's
+   * cancel, which is not the end of the order (it works on under its new oid).
+   */
+  private readonly replacedOids = new Set<number>();
+  private readonly modifying = new Set<string>();
   private seq = 0;
   /**
    * Fills up to this time are known: a REST fetch from before it to now succeeded. Pushed
@@ -123,6 +136,11 @@ export class OrderManager {
             this.byOid.set(tracked.oid, tracked.order.cloid);
             if (tracked.status === 'submitted') tracked.status = 'accepted';
           }
+          break;
+        }
+        case 'order.modified': {
+          const tracked = this.orders.get(String(p.cloid));
+          if (tracked) this.applyModified(tracked, p);
           break;
         }
         case 'order.ended': {
@@ -219,6 +237,76 @@ export class OrderManager {
     }
   }
 
+  /**
+   * Moves a working order to new prices: journaled as asked, then the venue's modify (a
+   * cancel-and-replace under the same cloid, for the size still open), then journaled with
+   * the replacement's oid. A refusal throws a VenueRejectedError with the venue's reason;
+   * the venue is then asked whether the original still works, and it is ended if not.
+   */
+  async modify(cloid: string, change: OrderChange): Promise<TrackedOrder> {
+    const tracked = this.orders.get(cloid);
+    if (!tracked || FINAL.has(tracked.status)) {
+      throw new ValidationError(`order ${cloid} is not working (${tracked?.status ?? 'unknown'}): nothing to modify`);
+    }
+    if (this.modifying.has(cloid)) throw new ValidationError(`order ${cloid} is being modified already`);
+    const { order } = tracked;
+    if (change.limitPrice !== undefined && order.limitPrice === null)
+      throw new ValidationError(`a ${order.kind} order has no limit price to change`);
+    if (change.triggerPrice !== undefined && order.triggerPrice === null)
+      throw new ValidationError(`a ${order.kind} order has no trigger price to change`);
+    const remaining = order.qty.minus(tracked.filledQty);
+    if (remaining.lte(0)) throw new ValidationError(`order ${cloid} has nothing left to fill`);
+    const next: ExecOrder = {
+      ...order,
+      limitPrice: change.limitPrice ?? order.limitPrice,
+      triggerPrice: change.triggerPrice ?? order.triggerPrice,
+    };
+    const replacement: ExecOrder = { ...next, qty: remaining };
+    this.validate(replacement);
+    const prices = {
+      limitPrice: next.limitPrice?.toFixed() ?? null,
+      triggerPrice: next.triggerPrice?.toFixed() ?? null,
+    };
+    this.options.journal.append([{ at: this.now(), event: 'order.modify', payload: { cloid, ...prices } }]);
+    const oldOid = tracked.oid;
+    this.modifying.add(cloid);
+    try {
+      let oid: number;
+      try {
+        oid = await this.options.client.modify(cloid, replacement);
+      } catch (error) {
+        if (!(error instanceof TransportError) && !(error instanceof VenueRejectedError)) throw error;
+        // The answer is lost or a refusal: what works now under the cloid settles it.
+        const state = await this.options.client.orderByCloid(cloid).catch(() => null);
+        const moved = state !== null && state.status === 'open' && state.oid !== oldOid;
+        if (!moved) {
+          if (state !== null && state.status !== 'open' && state.status !== 'filled') {
+            this.end(tracked, CANCELED_STATUSES.has(state.status) ? 'canceled' : 'rejected', state.status);
+          }
+          throw error;
+        }
+        oid = state.oid;
+      }
+      if (oldOid !== null) this.replacedOids.add(oldOid);
+      const payload = { cloid, oid, ...prices };
+      this.options.journal.append([{ at: this.now(), event: 'order.modified', payload }]);
+      this.applyModified(tracked, payload);
+      this.emit({ kind: 'order', order: tracked });
+      return tracked;
+    } finally {
+      this.modifying.delete(cloid);
+    }
+  }
+
+  private applyModified(tracked: TrackedOrder, p: Readonly<Record<string, unknown>>): void {
+    const price = (v: unknown) => (v === null || v === undefined ? null : new Decimal(String(v)));
+    tracked.order = { ...tracked.order, limitPrice: price(p.limitPrice), triggerPrice: price(p.triggerPrice) };
+    if (tracked.oid !== null) this.replacedOids.add(tracked.oid);
+    tracked.oid = Number(p.oid);
+    this.byOid.set(tracked.oid, tracked.order.cloid);
+    if (tracked.status === 'submitted') tracked.status = 'accepted';
+  }
+
   /** Books fills pushed by the venue (each once). */
   applyFills(fills: readonly VenueFill[]): void {
     const fresh = fills.filter((f) => !this.tids.has(f.tid));
@@ -233,6 +321,9 @@ export class OrderManager {
       const cloid = state.cloid ?? this.byOid.get(state.oid);
       const tracked = cloid === undefined ? undefined : this.orders.get(cloid);
       if (!tracked || FINAL.has(tracked.status)) continue;
+      // The cancel of an oid a modify replaced (or is replacing) is not the order's end.
+      if (this.replacedOids.has(state.oid) || (this.modifying.has(tracked.order.cloid) && state.oid === tracked.oid))
+        continue;
       if (state.status === 'open' && tracked.oid === null) this.accept(tracked, state.oid);
       else if (CANCELED_STATUSES.has(state.status)) this.end(tracked, 'canceled', state.status);
       else if (state.status === 'rejected' || state.status.endsWith('Rejected'))

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { ValidationError } from '../../shared/contract/errors.ts';
+import { ValidationError, VenueRejectedError } from '../../shared/contract/errors.ts';
 import type { SessionEvent } from '../../shared/contract/session-events.ts';
 import type { VenueConfig } from '../../shared/contract/venue-config.ts';
 import type { Side } from '../../shared/values/side.ts';
@@ -45,7 +45,8 @@ export interface PaperExecutionOptions {
 interface PaperOrder {
   readonly order: ExecOrder;
   readonly oid: number;
-  /** The simulator's id of it. */
+  /** Its one-cancels-other group (position TP/SL), which a modify keeps. */
+  readonly group: string | null;
   /** The simulator's id of it, known once it accepted or refused the order. */
   venueId: string | null;
   status: string;
@@ -56,7 +57,8 @@ interface PaperOrder {
 type Command =
   | { readonly kind: 'bar'; readonly bar: PaperBar }
   | { readonly kind: 'place'; readonly orders: readonly ExecOrder[]; readonly grouping: string; readonly price: number }
-  | { readonly kind: 'cancel'; readonly cloids: readonly string[] };
+  | { readonly kind: 'cancel'; readonly cloids: readonly string[] }
+  | { readonly kind: 'modify'; readonly order: ExecOrder; readonly price: number };
 
 const TEN = new Decimal(10);
 
@@ -92,6 +94,11 @@ export class PaperExecution implements ExecutionClient {
   private nextTid = 1;
   private replaying = false;
 
+  /** The account's fee rates (fractions), as it was opened with them. */
+  get feeRates(): { readonly maker: string; readonly taker: string } {
+    return { maker: this.options.venue.makerFee, taker: this.options.venue.takerFee };
+  }
+
   constructor(options: PaperExecutionOptions) {
     this.options = options;
     this.lot = new Decimal(options.venue.lotSize);
@@ -124,6 +131,16 @@ export class PaperExecution implements ExecutionClient {
   /** The account's leverage (fixed when it was opened). */
   get leverage(): number {
     return this.options.venue.leverage;
+  }
+
+  /** The account's maintenance margin rate (a fraction of the notional), as it was opened with it. */
+  get maintenanceMarginRate(): string {
+    return this.options.venue.maintenanceMarginRate;
+  }
+
+  /** Cross or isolated margin, as the account was opened. */
+  get marginMode(): 'cross' | 'isolated' {
+    return this.options.venue.marginMode;
   }
 
   /** Open time of the last bar the paper venue has seen (−∞ before the first). */
@@ -194,6 +211,30 @@ export class PaperExecution implements ExecutionClient {
     const results = this.record({ kind: 'place', orders, grouping, price: this.price }) as PlaceResult[];
     this.flush();
     return results;
+  }
+
+  /**
+   * Cancel-and-replace, as Hyperliquid does it: the open order `cloid` is canceled and `order`
+   * (same cloid, one-cancels-other group kept) placed at the current price under a new oid.
+   */
+  async modify(cloid: string, order: ExecOrder): Promise<number> {
+    if (order.cloid !== cloid) {
+      throw new ValidationError(`the replacement of ${cloid} must keep its cloid (got ${order.cloid})`);
+    }
+    this.validate(order);
+    if (Number.isNaN(this.price)) throw new VenueRejectedError('the paper venue has no price yet (no bar has closed)');
+    const current = this.byCloid.get(cloid);
+    if (!current || current.status !== 'open') {
+      throw new VenueRejectedError(
+        `order ${cloid} is not open (${current?.status ?? 'unknown'}): it cannot be modified`,
+      );
+    }
+    const result = this.record({ kind: 'modify', order, price: this.price }) as PlaceResult;
+    this.flush();
+    if (result.status === 'rejected') {
+      throw new VenueRejectedError(`the replacement of ${cloid} was refused: ${result.reason}`);
+    }
+    return (this.byCloid.get(cloid) as PaperOrder).oid;
   }
 
   async cancel(orders: readonly { coin: string; cloid: string }[]): Promise<boolean[]> {
@@ -294,6 +335,11 @@ export class PaperExecution implements ExecutionClient {
         this.time = Math.max(this.time, at);
         this.venue.setTime(this.time);
         return this.applyPlace(command.orders, command.grouping);
+      case 'modify':
+        this.price = command.price;
+        this.time = Math.max(this.time, at);
+        this.venue.setTime(this.time);
+        return this.applyModify(command.order);
       case 'cancel':
         this.venue.setTime(Math.max(this.time, at));
         return command.cloids.map((cloid) => {
@@ -304,51 +350,65 @@ export class PaperExecution implements ExecutionClient {
     }
   }
 
+  private applyModify(order: ExecOrder): PlaceResult {
+    const old = this.byCloid.get(order.cloid);
+    if (!old || old.status !== 'open') return { status: 'rejected', reason: 'Cannot modify canceled or filled order' };
+    // Replaced, not ended: the owner keeps tracking the order under its new oid, so the
+    // simulator's cancel of the old one is not reported as the order's end.
+    old.status = 'replaced';
+    old.statusTime = this.time;
+    if (old.venueId !== null) this.venue.cancel(old.venueId, 'replaced by a modify');
+    return this.placeOne(order, old.group);
+  }
+
   private applyPlace(orders: readonly ExecOrder[], grouping: string): PlaceResult[] {
     // Position TP/SL: one-cancels-other, like the venue's position brackets.
     const group = grouping === 'na' ? null : `tpsl-${(orders[0] as ExecOrder).cloid}`;
-    return orders.map((order) => {
-      const paper: PaperOrder = {
-        order,
-        oid: this.nextOid++,
-        venueId: null,
-        status: 'open',
-        remaining: order.qty,
-        statusTime: this.time,
+    return orders.map((order) => this.placeOne(order, group));
+  }
+
+  private placeOne(order: ExecOrder, group: string | null): PlaceResult {
+    const paper: PaperOrder = {
+      order,
+      oid: this.nextOid++,
+      group,
+      venueId: null,
+      status: 'open',
+      remaining: order.qty,
+      statusTime: this.time,
+    };
+    this.byCloid.set(order.cloid, paper);
+    const request: OrderRequest = {
+      kind: order.kind,
+      side: order.side,
+      qty: order.qty,
+      limitPrice: order.limitPrice,
+      triggerPrice: order.triggerPrice,
+      tif: order.tif,
+      reduceOnly: order.reduceOnly,
+      clientId: order.cloid,
+      group,
+    };
+    const result = this.venue.submit(request, this.price);
+    if (result.status === 'rejected') {
+      paper.status = 'rejected';
+      return { status: 'rejected', reason: result.reason ?? 'rejected' };
+    }
+    if (result.status === 'canceled') {
+      return { status: 'rejected', reason: result.reason ?? 'canceled' };
+    }
+    if (result.status === 'filled') {
+      const filled = this.fills.filter((f) => f.oid === paper.oid);
+      const qty = filled.reduce((sum, f) => sum.plus(f.qty), new Decimal(0));
+      const value = filled.reduce((sum, f) => sum.plus(f.qty.times(f.price)), new Decimal(0));
+      return {
+        status: 'filled',
+        oid: paper.oid,
+        filledQty: qty,
+        avgPrice: qty.isZero() ? new Decimal(0) : value.div(qty),
       };
-      this.byCloid.set(order.cloid, paper);
-      const request: OrderRequest = {
-        kind: order.kind,
-        side: order.side,
-        qty: order.qty,
-        limitPrice: order.limitPrice,
-        triggerPrice: order.triggerPrice,
-        tif: order.tif,
-        reduceOnly: order.reduceOnly,
-        clientId: order.cloid,
-        group,
-      };
-      const result = this.venue.submit(request, this.price);
-      if (result.status === 'rejected') {
-        paper.status = 'rejected';
-        return { status: 'rejected', reason: result.reason ?? 'rejected' };
-      }
-      if (result.status === 'canceled') {
-        return { status: 'rejected', reason: result.reason ?? 'canceled' };
-      }
-      if (result.status === 'filled') {
-        const filled = this.fills.filter((f) => f.oid === paper.oid);
-        const qty = filled.reduce((sum, f) => sum.plus(f.qty), new Decimal(0));
-        const value = filled.reduce((sum, f) => sum.plus(f.qty.times(f.price)), new Decimal(0));
-        return {
-          status: 'filled',
-          oid: paper.oid,
-          filledQty: qty,
-          avgPrice: qty.isZero() ? new Decimal(0) : value.div(qty),
-        };
-      }
-      return { status: 'resting', oid: paper.oid };
-    });
+    }
+    return { status: 'resting', oid: paper.oid };
   }
 
   private onVenueEvent(event: SessionEvent): void {
@@ -446,6 +506,8 @@ function payloadOf(command: Command): Record<string, unknown> {
       return { ...command.bar };
     case 'cancel':
       return { cloids: command.cloids };
+    case 'modify':
+      return { price: command.price, order: orderRecord(command.order) };
     case 'place':
       return {
         grouping: command.grouping,
@@ -471,6 +533,8 @@ function commandOf(entry: JournalEntry): Command {
       };
     case 'paper.cancel':
       return { kind: 'cancel', cloids: p.cloids as string[] };
+    case 'paper.modify':
+      return { kind: 'modify', price: Number(p.price), order: orderFromRecord(p.order as Record<string, unknown>) };
     case 'paper.place':
       return {
         kind: 'place',

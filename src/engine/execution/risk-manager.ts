@@ -1,6 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { z } from 'zod';
-import { DecimalStringSchema } from '../../shared/values/decimal-values.ts';
+import type { RiskRules } from '../../shared/contract/risk-rules.ts';
 import type { JournalEntry } from './execution-client.ts';
 
 /** A fill as the risk rules count it. */
@@ -15,33 +14,8 @@ export interface RiskFill {
 
 const DAY = 86_400_000;
 
-/** The hard limits of a trading session. Every refusal names the rule it broke. */
-export const RiskRulesSchema = z
-  .object({
-    /** Equity at risk per trade, to the stop (sizing). */
-    riskPercent: z.number().gt(0).max(100).default(2),
-    /** Largest position notional / equity. */
-    maxLeverage: z.number().gt(0).max(100).default(5),
-    /** Largest notional of one position, in quote currency. */
-    maxPositionNotional: DecimalStringSchema.default('1000000'),
-    /** Most markets with a position at once. */
-    maxOpenPositions: z.number().int().min(1).max(100).default(3),
-    /** Loss (realised PnL net of fees) in one UTC day that stops new entries until the next day. */
-    dailyLossLimit: DecimalStringSchema.default('500'),
-    /** This many losing trades in a row stop new entries until reset. */
-    maxConsecutiveLosses: z.number().int().min(1).max(1000).default(5),
-    /** This many venue errors within `errorWindowMs` stop new entries until reset. */
-    maxErrors: z.number().int().min(1).max(1000).default(5),
-    errorWindowMs: z.number().int().min(1000).default(300_000),
-    /** Most orders sent in any 60 s. */
-    maxOrdersPerMinute: z.number().int().min(1).max(10_000).default(30),
-    /** Only orders that reduce a position are allowed. */
-    reduceOnly: z.boolean().default(false),
-  })
-  .strict();
-
-/** See {@link RiskRulesSchema}. */
-export type RiskRules = z.output<typeof RiskRulesSchema>;
+// The rules are declared in the contract, which the settings and the Settings panel share.
+export { RiskRulesSchema, type RiskRules } from '../../shared/contract/risk-rules.ts';
 
 /** A refusal: the rule and a sentence for people. */
 export interface RiskDenial {

@@ -69,6 +69,24 @@ export function resolveStrategy(id: string, params: Readonly<Record<string, unkn
   };
 }
 
+/**
+ * The strategy a command names (`{ id, params, sizing? }`), resolved as {@link resolveStrategy}
+ * does, its sizing text parsed; a bad sizing is an error naming `strategy.sizing`.
+ */
+export function resolveRequestedStrategy(strategy: {
+  readonly id: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly sizing?: string | undefined;
+}): StrategySpec {
+  let sizing: Sizing | undefined;
+  try {
+    sizing = strategy.sizing === undefined ? undefined : parseSizing(strategy.sizing);
+  } catch (error) {
+    throw new ValidationError(`strategy.sizing: ${(error as Error).message}`);
+  }
+  return resolveStrategy(strategy.id, strategy.params, sizing);
+}
+
 /** Builds a fresh instance of the strategy `spec` describes (each run needs its own state). */
 export function createStrategy(spec: StrategySpec, env: StrategyEnvironment): Strategy {
   const definition = findStrategy(spec.id);

@@ -55,6 +55,22 @@ export function runFeedback(
     venue: options.venue,
     onExplanation: (e) => explanations.push(e),
   });
+  return feedbackFromBacktest(store, name, compiled, result, explanations, options.confidence);
+}
+
+/**
+ * The second half of the feedback loop, once the backtest has run (at once in
+ * {@link runFeedback}, in slices for the UI): each trade tied to its rules, outcomes per rule
+ * and phase, and the suggested confidence changes.
+ */
+export function feedbackFromBacktest(
+  store: KnowledgeStore,
+  name: string,
+  compiled: CompileReport,
+  result: BacktestResult,
+  explanations: readonly SignalExplanation[],
+  confidence: ConfidenceOptions = {},
+): FeedbackRun {
   const trades = explainTrades(result.trades.toArray(), explanations);
   const outcomes = analyzeOutcomes(trades);
   const rules = store.strategy(name)?.rules ?? [];
@@ -68,7 +84,7 @@ export function runFeedback(
     result,
     trades,
     outcomes,
-    suggestions: suggestConfidence(outcomes.rules, current, { ...options.confidence, priors }),
+    suggestions: suggestConfidence(outcomes.rules, current, { ...confidence, priors }),
   };
 }
 

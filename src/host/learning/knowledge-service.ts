@@ -6,18 +6,23 @@ import { hashFile } from '../../adapters/learning/hash-file.ts';
 import type { SecretStore } from '../../adapters/secrets/secret-store.ts';
 import { EnvSecretStore } from '../../adapters/secrets/env-secret-store.ts';
 import { KnowledgeStore } from '../../adapters/sqlite/knowledge/knowledge-store.ts';
-import type { StoredRule } from '../../adapters/sqlite/knowledge/knowledge-types.ts';
+import { SqliteCandleStore } from '../../adapters/sqlite/sqlite-candle-store.ts';
+import { SystemClock } from '../../adapters/system-clock.ts';
+import { TimerScheduler } from '../../adapters/timer-scheduler.ts';
 import type { ComponentContext, EngineComponent } from '../../engine/kernel/kernel.ts';
+import type { Scheduler, SeriesRepository } from '../../engine/ports.ts';
 import type { CommandResponse, ParsedCommandRequest } from '../../shared/contract/commands.ts';
 import { NotFoundError, ValidationError } from '../../shared/contract/errors.ts';
-import {
-  MAX_CONCURRENT_LEARN_JOBS,
-  MAX_SOURCE_PDF_BYTES,
-  type RuleSummary,
-} from '../../shared/contract/knowledge-commands.ts';
+import { MAX_CONCURRENT_LEARN_JOBS, MAX_SOURCE_PDF_BYTES } from '../../shared/contract/knowledge-commands.ts';
 import type { EngineHostConfig } from '../engine-host-config.ts';
 import { learnableKind, listLearnableFiles, resolveInsideRoots } from './data-root-files.ts';
+import { FeedbackJobs, compileReportWire } from './feedback-jobs.ts';
+import { compileStored } from './feedback-service.ts';
 import { chooseExtractor, learnFile } from './learn-service.ts';
+import { ruleSummary, strategyInfo } from './rule-summary.ts';
+import { keyframeImage, sourceMedia } from './source-media.ts';
+
+export { ruleSummary } from './rule-summary.ts';
 
 /** Progress events per stage of a job, at most (plus the first and last). */
 const PROGRESS_STEPS = 50;
@@ -29,23 +34,16 @@ export interface KnowledgeServiceOptions {
   readonly dataRoots: readonly string[];
   /** Folder under which a video's keyframes are kept. */
   readonly keyframeRoot: string;
-  /** Where the Anthropic API key is looked up (the engine's environment in the hosts). */
+  /** Where the Anthropic API key is looked up (environment first, then the host's store, in the hosts). */
   readonly secrets: SecretStore;
   /** Another Messages API endpoint (tests, proxies). */
   readonly baseURL?: string;
-}
-
-/** The wire form of a stored rule. */
-export function ruleSummary(rule: StoredRule): RuleSummary {
-  return {
-    id: rule.id,
-    version: rule.version,
-    name: rule.rule.name,
-    kind: rule.rule.kind,
-    confidence: rule.rule.confidence,
-    enabled: rule.enabled,
-    citation: rule.rule.citation,
-  };
+  /** The stored candle series feedback runs backtest on. */
+  readonly series: SeriesRepository;
+  /** Paces feedback runs' backtest slices. */
+  readonly scheduler: Scheduler;
+  /** The Claude model of each learn job (the Settings panel's choice), read when the job starts. */
+  readonly model?: () => string;
 }
 
 /**
@@ -71,12 +69,17 @@ export function pageTexts(chunks: readonly { heading: string | null; text: strin
 
 /**
  * Serves learning through the contract: `ListLearnableFiles`, `LearnFile` (a background job
- * reporting `LearnProgress`, then `LearnFinished` or `LearnFailed`), `ListRules`,
- * `SetRuleEnabled` and `GetSourcePage`. Files are read only inside the data folders.
+ * reporting `LearnProgress`, then `LearnFinished` or `LearnFailed`) and `CancelLearn`,
+ * `ListRules`, `SetRuleEnabled`, `GetSourcePage`; strategies (`ListStrategies`,
+ * `CreateStrategy`, `CompileStrategy`) and their feedback runs (`RunFeedback`,
+ * `CancelFeedback`, `ApproveSuggestion`, see {@link FeedbackJobs}); a video's keyframes and
+ * transcript (`GetSourceMedia`, `GetKeyframeImage`). Files are read only inside the data
+ * folders, keyframes only inside the keyframe folder.
  */
 export class KnowledgeService implements EngineComponent {
   readonly name = 'knowledge';
   private readonly options: KnowledgeServiceOptions;
+  private readonly feedback: FeedbackJobs;
   private readonly jobs = new Map<string, AbortController>();
   /** Where each source learned in this run was read, for `GetSourcePage`'s PDF. */
   private readonly sourcePaths = new Map<string, string>();
@@ -85,6 +88,7 @@ export class KnowledgeService implements EngineComponent {
 
   constructor(options: KnowledgeServiceOptions) {
     this.options = options;
+    this.feedback = new FeedbackJobs({ store: options.store, series: options.series, scheduler: options.scheduler });
   }
 
   start(context: ComponentContext): void {
@@ -105,9 +109,46 @@ export class KnowledgeService implements EngineComponent {
       return ruleSummary(rule);
     });
     context.handle('GetSourcePage', (request) => this.sourcePage(request));
+    context.handle('CancelLearn', (request) => {
+      const job = this.jobs.get(request.jobId);
+      // The job's own run ends it with LearnFailed "canceled" once the reader or extractor stops.
+      if (job && !job.signal.aborted) {
+        job.abort();
+        return { jobId: request.jobId, canceled: true };
+      }
+      return { jobId: request.jobId, canceled: false };
+    });
+    const store = this.options.store;
+    context.handle('ListStrategies', () => ({
+      strategies: store.listStrategies().flatMap((s) => {
+        const strategy = store.strategy(s.name);
+        return strategy ? [strategyInfo(strategy)] : [];
+      }),
+    }));
+    context.handle('CreateStrategy', (request) => {
+      const made = store.createStrategy(request.name, request.ruleIds, request.note);
+      const strategy = store.strategy(made.name);
+      if (!strategy) throw new NotFoundError(`no strategy named "${made.name}" in the knowledge base`);
+      return strategyInfo(strategy);
+    });
+    context.handle('CompileStrategy', (request) =>
+      compileReportWire(request.name, request.interval, compileStored(store, request.name, request.interval)),
+    );
+    this.feedback.attach(context);
+    context.handle('RunFeedback', (request) => this.feedback.start(request));
+    context.handle('CancelFeedback', (request) => ({
+      feedbackId: request.feedbackId,
+      canceled: this.feedback.cancel(request.feedbackId),
+    }));
+    context.handle('ApproveSuggestion', (request) => this.feedback.approve(request));
+    context.handle('GetSourceMedia', (request) => sourceMedia(store, request.sourceId));
+    context.handle('GetKeyframeImage', (request) =>
+      keyframeImage(store, this.options.keyframeRoot, request.sourceId, request.timestamp),
+    );
   }
 
   stop(): void {
+    this.feedback.detach();
     for (const job of this.jobs.values()) job.abort();
     this.jobs.clear();
     this.context = null;
@@ -147,6 +188,7 @@ export class KnowledgeService implements EngineComponent {
       const { extractor, notice } = await chooseExtractor({
         offline,
         secrets: this.options.secrets,
+        ...(this.options.model ? { model: this.options.model() } : {}),
         ...(this.options.baseURL ? { baseURL: this.options.baseURL } : {}),
       });
       let last = { stage: '', bucket: -1 };
@@ -181,6 +223,14 @@ export class KnowledgeService implements EngineComponent {
           method: result.method,
           rules: result.rules.map(ruleSummary),
           notices: [...(notice ? [notice] : []), ...result.notices],
+          // A cached result sent nothing this time: its stored usage was paid for before.
+          usage: result.cached
+            ? { inputTokens: 0, outputTokens: 0, costUsd: '0' }
+            : {
+                inputTokens: result.report.usage.inputTokens,
+                outputTokens: result.report.usage.outputTokens,
+                costUsd: result.report.usage.costUsd,
+              },
         },
       });
     } catch (error) {
@@ -229,16 +279,26 @@ export class KnowledgeService implements EngineComponent {
 
 /**
  * The knowledge service of an engine host: the knowledge base on the engine's database, the
- * host's data folders, keyframes beside the database, and the Anthropic API key from the
- * engine's environment (`ANTHROPIC_API_KEY`; without it the offline extractor is used).
+ * host's data folders, keyframes beside the database, the Anthropic API key from `keys.secrets`
+ * (default the engine's environment, `ANTHROPIC_API_KEY`; without a key the offline extractor
+ * is used) with the model `keys.model` names, and
+ * the candle series of the same database for feedback runs, sliced by timers.
  */
-export function knowledgeService(db: Database, config: Pick<EngineHostConfig, 'dbPath' | 'dataRoots'>) {
+export function knowledgeService(
+  db: Database,
+  config: Pick<EngineHostConfig, 'dbPath' | 'dataRoots'>,
+  keys: { readonly secrets?: SecretStore; readonly model?: () => string } = {},
+) {
+  const clock = new SystemClock();
   return new KnowledgeService({
+    series: new SqliteCandleStore(db, () => clock.now()),
+    scheduler: new TimerScheduler(),
     store: new KnowledgeStore(db),
     dataRoots: config.dataRoots,
     keyframeRoot:
       config.dbPath === ':memory:' ? join(tmpdir(), 'hyperdesk-keyframes') : join(dirname(config.dbPath), 'keyframes'),
-    secrets: new EnvSecretStore(),
+    secrets: keys.secrets ?? new EnvSecretStore(),
+    ...(keys.model ? { model: keys.model } : {}),
     ...(process.env.HYPERDESK_ANTHROPIC_BASE_URL ? { baseURL: process.env.HYPERDESK_ANTHROPIC_BASE_URL } : {}),
   });
 }

@@ -7,6 +7,7 @@ import type { HlEndpoints } from '../../adapters/hyperliquid/hl-endpoints.ts';
 import { HlExecution } from '../../adapters/hyperliquid/hl-execution.ts';
 import { HlSigner } from '../../adapters/hyperliquid/hl-signer.ts';
 import { NonceManager } from '../../adapters/hyperliquid/nonce-manager.ts';
+import type { WeightLimiter } from '../../adapters/hyperliquid/weight-limiter.ts';
 import type { SecretStore } from '../../adapters/secrets/secret-store.ts';
 import { SqliteJournal } from '../../adapters/sqlite/sqlite-journal.ts';
 import type { ExecutionClient } from '../../engine/execution/execution-client.ts';
@@ -33,6 +34,8 @@ export interface OpenExecutionOptions {
   /** Paper: starting balance and leverage of the simulated account. */
   readonly capital?: string;
   readonly leverage?: number;
+  /** Paper: fixed fee rates (fractions) of a new account; default the venue's base tier. */
+  readonly fees?: { readonly makerFee: string; readonly takerFee: string };
   /** Paper: hourly funding rate charged on the position (none when left out). */
   readonly fundingRatePerHour?: string;
   /**
@@ -40,6 +43,8 @@ export interface OpenExecutionOptions {
    * `account` alone is enough.
    */
   readonly readOnly?: boolean;
+  /** Live: the request weight limiter of the venue client (shared with other clients of the IP). */
+  readonly limiter?: WeightLimiter;
   readonly now?: () => number;
 }
 
@@ -48,6 +53,8 @@ export interface OpenedExecution {
   readonly execution: ExecutionClient;
   readonly paper: PaperExecution | null;
   readonly account: string;
+  /** Live: the venue client (its weight limiter and the address's action budget); null for paper. */
+  readonly client: HlExchangeClient | null;
 }
 
 /**
@@ -62,6 +69,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Open
     const venue = VenueConfigSchema.safeParse({
       capital: options.capital ?? '10000',
       leverage: options.leverage ?? 1,
+      ...(options.fees ?? {}),
       lotSize: new Decimal(10).pow(-szDecimals).toFixed(),
       fill: 'close',
       funding:
@@ -74,7 +82,7 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Open
     const config = paperConfig(journal, venue.data, options, now);
     const paper = new PaperExecution({ coin: options.coin, venue: config, journal, clock: { now } });
     paper.restore();
-    return { execution: paper, paper, account: 'paper' };
+    return { execution: paper, paper, account: 'paper', client: null };
   }
   const secrets = options.secrets;
   if (!secrets) throw new ConfigurationError('live trading needs a secret store for the signing key');
@@ -85,10 +93,15 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Open
   });
   if (!key && options.readOnly && options.account !== undefined) {
     const account = parseOrThrow(AddressSchema, options.account, '--account');
-    const client = new HlExchangeClient({ endpoints: options.endpoints, signer: null, nonces: new NonceManager(now) });
+    const client = new HlExchangeClient({
+      endpoints: options.endpoints,
+      signer: null,
+      nonces: new NonceManager(now),
+      limiter: options.limiter,
+    });
     const execution = new HlExecution({ client, endpoints: options.endpoints, account });
     await execution.init();
-    return { execution, paper: null, account };
+    return { execution, paper: null, account, client };
   }
   if (!key) {
     throw new ConfigurationError(
@@ -98,10 +111,15 @@ export async function openExecution(options: OpenExecutionOptions): Promise<Open
   const signer = new HlSigner(key, options.endpoints.isTestnet);
   const account =
     options.account === undefined ? signer.address : parseOrThrow(AddressSchema, options.account, '--account');
-  const client = new HlExchangeClient({ endpoints: options.endpoints, signer, nonces: new NonceManager(now) });
+  const client = new HlExchangeClient({
+    endpoints: options.endpoints,
+    signer,
+    nonces: new NonceManager(now),
+    limiter: options.limiter,
+  });
   const execution = new HlExecution({ client, endpoints: options.endpoints, account });
   await execution.init();
-  return { execution, paper: null, account };
+  return { execution, paper: null, account, client };
 }
 
 const MetaSchema = z.object({

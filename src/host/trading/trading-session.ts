@@ -164,6 +164,14 @@ export class TradingSession {
     await this.trader.stop();
   }
 
+  /**
+   * Open time of the newest closed bar the session has taken in (warm-up or live), or
+   * -Infinity before the first: how fresh its market data is, for health checks.
+   */
+  get lastBarTime(): number {
+    return this.fedTo;
+  }
+
   /** Bars the store holds after `after`, oldest first. */
   private bars(after: number) {
     const series = this.store.findSeries(this.downloader.seriesMeta(this.options.coin, this.options.interval));

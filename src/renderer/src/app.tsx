@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import iconUrl from '../../../resources/icon.svg';
+import { SignInGate } from './auth/sign-in-gate.tsx';
 import { ChartWorkspace } from './components/chart-workspace.tsx';
 import { StatusBar } from './components/status-bar.tsx';
 import { useWorkspaceSeries } from './client/use-workspace-data.ts';
@@ -8,8 +9,17 @@ import { useWorkspaceStore } from './state/workspace-store.ts';
 
 const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
 
-/** The application shell: header, chart workspace with its toolbar, side panels, status bar. */
+/** The application, behind the sign-in screen when a web-mode server requires a token. */
 export function App({ transport }: { readonly transport: 'ipc' | 'websocket' }) {
+  return (
+    <SignInGate enabled={transport === 'websocket'}>
+      <AppShell transport={transport} />
+    </SignInGate>
+  );
+}
+
+/** The application shell: header, chart workspace with its toolbar, side panels, status bar. */
+function AppShell({ transport }: { readonly transport: 'ipc' | 'websocket' }) {
   const { info, error } = useWorkspaceSeries();
   const series = useWorkspaceStore((s) => s.series);
   const theme = useWorkspaceStore((s) => s.theme);

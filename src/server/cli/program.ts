@@ -4,6 +4,7 @@ import { HyperdeskError } from '../../shared/contract/errors.ts';
 import { VERSION } from '../version.ts';
 import { registerBacktest } from './commands/backtest-command.ts';
 import { registerData } from './commands/data-command.ts';
+import { registerDb } from './commands/db-command.ts';
 import { registerDetect } from './commands/detect-command.ts';
 import { registerHl } from './commands/hl-command.ts';
 import { registerHlSim } from './commands/hl-sim-command.ts';
@@ -15,6 +16,7 @@ import { registerOrders } from './commands/orders-command.ts';
 import { registerTrade } from './commands/trade-command.ts';
 import { registerServe } from './commands/serve-command.ts';
 import { registerSweep } from './commands/sweep-command.ts';
+import { registerToken } from './commands/token-command.ts';
 import { registerWalkForward } from './commands/walkforward-command.ts';
 
 /** Where a command writes; tests capture it. */
@@ -45,6 +47,8 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerKeys,
   registerLearn,
   registerKb,
+  registerDb,
+  registerToken,
 ];
 
 /** Builds the `hyperdesk` command tree. Each subcommand lives in its own module. */

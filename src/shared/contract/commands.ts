@@ -4,6 +4,7 @@ import { BacktestCommands } from './backtest.ts';
 import { DetectionCommands } from './detections.ts';
 import { KnowledgeCommands } from './knowledge-commands.ts';
 import { ReplayCommands } from './replay.ts';
+import { SettingsCommands } from './settings.ts';
 import { TradingCommands } from './trading.ts';
 import { CandleListSchema, CandleSourceSchema, CoinSchema, SeriesIdSchema, SeriesInfoSchema } from './series.ts';
 
@@ -90,6 +91,7 @@ export const Commands = {
   ...BacktestCommands,
   ...TradingCommands,
   ...KnowledgeCommands,
+  ...SettingsCommands,
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /** Name of a command. */

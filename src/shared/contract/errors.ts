@@ -17,6 +17,9 @@ export const ERROR_CODES = [
   'RISK_DENIED',
   'NOT_IMPLEMENTED',
   'INTERNAL',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -5,6 +5,7 @@ import { KnowledgeEvents } from './knowledge-commands.ts';
 import { ReplayStateSchema } from './replay.ts';
 import { SeriesInfoSchema } from './series.ts';
 import { SessionEvents } from './session-events.ts';
+import { SettingsEvents } from './settings.ts';
 import { TradingEvents } from './trading.ts';
 
 /**
@@ -41,6 +42,7 @@ export const Events = {
   ...BacktestEvents,
   ...TradingEvents,
   ...KnowledgeEvents,
+  ...SettingsEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 /** Name of an event. */

@@ -188,3 +188,20 @@ export function markerSeconds(match: RegExpMatchArray): number {
 export function withoutTimeMarkers(text: string): string {
   return text.replace(/\[(?:\d{1,3}:)?\d{1,2}:\d{2}\] ?/g, '');
 }
+
+/**
+ * A transcript's cues from its time-marked text: each marker starts a cue holding the words up
+ * to the next marker (trimmed; empty cues dropped). Words before the first marker belong to no
+ * moment and are left out.
+ */
+export function transcriptCues(text: string): { time: number; text: string }[] {
+  const cues: { time: number; text: string }[] = [];
+  const markers = [...text.matchAll(TIME_MARKER)];
+  markers.forEach((match, i) => {
+    const start = (match.index ?? 0) + match[0].length;
+    const end = markers[i + 1]?.index ?? text.length;
+    const words = text.slice(start, end).replace(/\s+/g, ' ').trim();
+    if (words !== '') cues.push({ time: markerSeconds(match), text: words });
+  });
+  return cues;
+}

@@ -13,6 +13,19 @@ export const StrategyChoiceSchema = z
   })
   .strict();
 
+/**
+ * The fields of every command that runs a strategy over a loaded series (a backtest, a sweep, a
+ * walk-forward, a replay): the series, the strategy, the venue, and the first and last bar
+ * (inclusive open times; the whole series when left out).
+ */
+export const SeriesRunFields = {
+  seriesId: SeriesIdSchema,
+  strategy: StrategyChoiceSchema,
+  venue: VenueConfigSchema.optional(),
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
+};
+
 /** Where a replay is and how it moves. */
 export const ReplayStateSchema = z.object({
   sessionId: SessionIdSchema,
@@ -46,17 +59,7 @@ export const ReplayCommands = {
    * same events a live session does; `ReplayStateChanged` tells where it is.
    */
   StartReplay: {
-    request: z
-      .object({
-        seriesId: SeriesIdSchema,
-        strategy: StrategyChoiceSchema,
-        venue: VenueConfigSchema.optional(),
-        /** First and last bar (inclusive open times); the whole series when left out. */
-        from: z.number().int().optional(),
-        to: z.number().int().optional(),
-        speed: speed.default(1),
-      })
-      .strict(),
+    request: z.object({ ...SeriesRunFields, speed: speed.default(1) }).strict(),
     response: ReplayStateSchema,
   },
   /** Plays, pauses, steps n bars, seeks to a time or changes the speed of a replay. */

@@ -1,111 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileCandleSource } from '../../../src/adapters/files/file-candle-source.ts';
-import { openDatabase } from '../../../src/adapters/sqlite/open-database.ts';
-import { SqliteCandleStore } from '../../../src/adapters/sqlite/sqlite-candle-store.ts';
-import { SystemClock } from '../../../src/adapters/system-clock.ts';
 import { runBacktest } from '../../../src/engine/backtest/backtest-session.ts';
-import { BacktestService } from '../../../src/engine/backtest/backtest-service.ts';
 import { columnsFromCandles, columnsToCandles } from '../../../src/engine/data/candle-columns.ts';
-import { MarketData } from '../../../src/engine/data/market-data.ts';
 import { resample } from '../../../src/engine/data/resample.ts';
-import { Kernel } from '../../../src/engine/kernel/kernel.ts';
-import type { Scheduler } from '../../../src/engine/ports.ts';
 import { resolveStrategy } from '../../../src/engine/strategy/strategy-registry.ts';
 import { parseSizing } from '../../../src/engine/trading/sizing.ts';
-import { dispatchRequest } from '../../../src/host/command-dispatcher.ts';
-import { createEngine } from '../../../src/host/create-engine.ts';
-import {
-  Commands,
-  type CommandName,
-  type CommandRequest,
-  type CommandResponse,
-} from '../../../src/shared/contract/commands.ts';
-import type { WireError } from '../../../src/shared/contract/errors.ts';
-import { Events, type EngineEvent, type EventName, type EventPayload } from '../../../src/shared/contract/events.ts';
-import { PROTOCOL_VERSION } from '../../../src/shared/contract/protocol.ts';
 import type { Timeframe } from '../../../src/shared/values/timeframe.ts';
 import { sampleBars } from '../../helpers/backtest.ts';
+import { ManualScheduler, startBacktestEngine } from '../../helpers/backtest-engine.ts';
+import { startContractEngine } from '../../helpers/contract-driver.ts';
 import { detectColumns } from '../../helpers/detect.ts';
-import { SAMPLE_CANDLES, SAMPLE_LOAD, testEngineConfig } from '../../helpers/engine-config.ts';
-import { SAMPLES_DIR, tempDir } from '../../helpers/paths.ts';
-import { waitFor } from '../../helpers/wait-for.ts';
+import { SAMPLE_CANDLES, SAMPLE_LOAD } from '../../helpers/engine-config.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A scheduler run by hand: `runNext()` runs the oldest task due. */
-class ManualScheduler implements Scheduler {
-  private tasks: { task: () => void }[] = [];
-  schedule(_delayMs: number, task: () => void): () => void {
-    const entry = { task };
-    this.tasks.push(entry);
-    return () => {
-      this.tasks = this.tasks.filter((t) => t !== entry);
-    };
-  }
-  get pending(): number {
-    return this.tasks.length;
-  }
-  runNext(): boolean {
-    const next = this.tasks.shift();
-    next?.task();
-    return next !== undefined;
-  }
-}
-
-type Answer<K extends CommandName> = { ok: true; result: CommandResponse<K> } | { ok: false; error: WireError };
-
-/**
- * An engine answering raw contract messages through `dispatchRequest`, exactly as the worker
- * does, with the bus events as the worker forwards them (each parsed by its contract schema).
- */
-function driver(kernel: Kernel) {
-  const events: EngineEvent[] = [];
-  const invalid: string[] = [];
-  kernel.bus.subscribeAll((message) => {
-    // Every event must satisfy the contract the clients parse it with.
-    const parsed = Events[message.event].safeParse(message.payload);
-    if (!parsed.success) invalid.push(`${message.event}: ${parsed.error.message}`);
-    events.push(message);
-  });
-  let id = 0;
-  async function send<K extends CommandName>(command: K, payload: CommandRequest<K>): Promise<Answer<K>> {
-    const raw = { v: PROTOCOL_VERSION, type: 'request', id: `r${++id}`, command, payload };
-    const response = await dispatchRequest(kernel, JSON.parse(JSON.stringify(raw)) as unknown);
-    if (!response.ok) return { ok: false, error: response.error };
-    // What the client does with the answer: parse it against the command's response schema.
-    return { ok: true, result: Commands[command].response.parse(response.result) as CommandResponse<K> };
-  }
-  async function call<K extends CommandName>(command: K, payload: CommandRequest<K>): Promise<CommandResponse<K>> {
-    const answer = await send(command, payload);
-    if (!answer.ok) throw new Error(`${command} failed: ${answer.error.message}`);
-    return answer.result;
-  }
-  async function fail<K extends CommandName>(command: K, payload: unknown): Promise<WireError> {
-    const answer = await send(command, payload as CommandRequest<K>);
-    if (answer.ok) throw new Error(`${command} succeeded, expected an error`);
-    return answer.error;
-  }
-  function of<E extends EventName>(name: E, runId?: string): EventPayload<E>[] {
-    expect(invalid).toEqual([]);
-    return events
-      .filter((e) => e.event === name)
-      .map((e) => e.payload as EventPayload<E>)
-      .filter((p) => runId === undefined || (p as { runId?: string }).runId === runId);
-  }
-  return { events, send, call, fail, of };
-}
-
 /** The engine the worker runs: `createEngine`, started, with the sample loaded. */
 async function startEngine() {
-  const tmp = tempDir();
-  const engine = createEngine(testEngineConfig(tmp.dir));
-  cleanups.push(() => tmp.remove());
-  cleanups.push(() => engine.close());
-  const d = driver(engine.kernel);
-  await engine.kernel.start();
+  const d = await startContractEngine();
+  cleanups.push(d.close);
   const info = await d.call('LoadCandles', SAMPLE_LOAD);
   return { ...d, info };
 }
@@ -115,21 +29,9 @@ async function startEngine() {
  * scheduler and small slices, so a run can be watched (and canceled) between slices.
  */
 async function startSlicedEngine(sliceBars: number) {
-  const tmp = tempDir();
-  const db = openDatabase(`${tmp.dir}/hyperdesk.db`);
-  cleanups.push(() => tmp.remove());
-  cleanups.push(() => {
-    db.close();
-  });
-  const clock = new SystemClock();
-  const store = new SqliteCandleStore(db, () => clock.now());
   const scheduler = new ManualScheduler();
-  const kernel = new Kernel({ clock, mode: 'research' });
-  kernel.register(new MarketData(new FileCandleSource({ samplesDir: SAMPLES_DIR, dataRoots: [tmp.dir] }), store));
-  kernel.register(new BacktestService(store, scheduler, { sliceBars }));
-  const d = driver(kernel);
-  await kernel.start();
-  cleanups.push(() => kernel.stop());
+  const d = await startBacktestEngine(scheduler, { sliceBars });
+  cleanups.push(d.close);
   const info = await d.call('LoadCandles', SAMPLE_LOAD);
   return { ...d, info, scheduler };
 }
@@ -244,11 +146,11 @@ describe('QueryDetections', () => {
 
 describe('RunBacktest', () => {
   it('answers at once, reports progress, then finishes with runBacktest’s trades and stats', async () => {
-    const { call, of, info } = await startEngine();
+    const { call, of, waitForEvent, info } = await startEngine();
     const venue = { capital: '10000' };
     const { runId } = await call('RunBacktest', { seriesId: info.seriesId, strategy: SMA, venue });
     expect(of('BacktestFinished', runId)).toHaveLength(0); // it runs on the scheduler, after the answer
-    const finished = await waitFor(() => of('BacktestFinished', runId)[0], 20_000, 'BacktestFinished');
+    const finished = await waitForEvent('BacktestFinished', runId);
     const progress = of('BacktestProgress', runId);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.length).toBeLessThanOrEqual(50);
@@ -274,10 +176,10 @@ describe('RunBacktest', () => {
   });
 
   it('runs a detection strategy with its sizing the same way', async () => {
-    const { call, of, info } = await startEngine();
+    const { call, waitForEvent, info } = await startEngine();
     const venue = { capital: '50000', slippageBps: 2 };
     const { runId } = await call('RunBacktest', { seriesId: info.seriesId, strategy: CONFLUENCE, venue });
-    const finished = await waitFor(() => of('BacktestFinished', runId)[0], 20_000, 'BacktestFinished');
+    const finished = await waitForEvent('BacktestFinished', runId);
     const expected = await expectedRun(CONFLUENCE, venue);
     expect(JSON.stringify(finished.trades)).toBe(JSON.stringify(expected.trades));
     expect(finished.strategy.sizing).toBe('risk:1');

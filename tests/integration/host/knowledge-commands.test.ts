@@ -1,21 +1,11 @@
 import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Kernel } from '../../../src/engine/kernel/kernel.ts';
-import { dispatchRequest } from '../../../src/host/command-dispatcher.ts';
-import { createEngine } from '../../../src/host/create-engine.ts';
-import {
-  Commands,
-  type CommandName,
-  type CommandRequest,
-  type CommandResponse,
-} from '../../../src/shared/contract/commands.ts';
-import type { WireError } from '../../../src/shared/contract/errors.ts';
-import { Events, type EngineEvent, type EventName, type EventPayload } from '../../../src/shared/contract/events.ts';
-import { PROTOCOL_VERSION } from '../../../src/shared/contract/protocol.ts';
-import { testEngineConfig } from '../../helpers/engine-config.ts';
+import type { EngineHostConfig } from '../../../src/host/engine-host-config.ts';
+import { startContractEngine } from '../../helpers/contract-driver.ts';
 import { ROOT, tempDir } from '../../helpers/paths.ts';
-import { waitFor } from '../../helpers/wait-for.ts';
+import { startMockAnthropic } from '../../helpers/mock-anthropic.ts';
+import { KNOWLEDGE_IDS, knowledgeDriver } from '../learning/knowledge-driver.ts';
 
 /*
  * Learning through the contract, as the worker serves it (raw messages through
@@ -31,67 +21,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function driver(kernel: Kernel) {
-  const events: EngineEvent[] = [];
-  const invalid: string[] = [];
-  kernel.bus.subscribeAll((message) => {
-    const parsed = Events[message.event].safeParse(message.payload);
-    if (!parsed.success) invalid.push(`${message.event}: ${parsed.error.message}`);
-    events.push(message);
-  });
-  let id = 0;
-  async function send<K extends CommandName>(
-    command: K,
-    payload: CommandRequest<K>,
-  ): Promise<{ ok: true; result: CommandResponse<K> } | { ok: false; error: WireError }> {
-    const raw = { v: PROTOCOL_VERSION, type: 'request', id: `r${++id}`, command, payload };
-    const response = await dispatchRequest(kernel, JSON.parse(JSON.stringify(raw)) as unknown);
-    if (!response.ok) return { ok: false, error: response.error };
-    return { ok: true, result: Commands[command].response.parse(response.result) as CommandResponse<K> };
-  }
-  async function call<K extends CommandName>(command: K, payload: CommandRequest<K>): Promise<CommandResponse<K>> {
-    const answer = await send(command, payload);
-    if (!answer.ok) throw new Error(`${command} failed: ${answer.error.message}`);
-    return answer.result;
-  }
-  async function fail<K extends CommandName>(command: K, payload: unknown): Promise<WireError> {
-    const answer = await send(command, payload as CommandRequest<K>);
-    if (answer.ok) throw new Error(`${command} succeeded, expected an error`);
-    return answer.error;
-  }
-  function of<E extends EventName>(name: E, jobId: string): EventPayload<E>[] {
-    expect(invalid).toEqual([]);
-    return events
-      .filter((e) => e.event === name)
-      .map((e) => e.payload as EventPayload<E>)
-      .filter((p) => (p as { jobId?: string }).jobId === jobId);
-  }
-  /** Learns a file and waits for its job to end. */
-  async function learn(path: string) {
-    const { jobId } = await call('LearnFile', { path, offline: true });
-    await waitFor(
-      () => (of('LearnFinished', jobId).length + of('LearnFailed', jobId).length > 0 ? true : undefined),
-      30_000,
-      'the learning job',
-    );
-    const failed = of('LearnFailed', jobId)[0];
-    if (failed) throw new Error(`learning failed: ${failed.error}`);
-    return { finished: of('LearnFinished', jobId)[0]!, progress: of('LearnProgress', jobId) };
-  }
-  return { call, fail, learn };
-}
-
-async function startEngine() {
+async function startEngine(config: Partial<EngineHostConfig> = {}) {
   const tmp = tempDir();
   const data = join(tmp.dir, 'data');
   mkdirSync(join(data, 'books'), { recursive: true });
   copyFileSync(GUIDE, join(data, 'books', 'strategy-guide.pdf'));
-  const engine = createEngine(testEngineConfig(tmp.dir, [data]));
   cleanups.push(() => tmp.remove());
-  cleanups.push(() => engine.close());
-  const d = driver(engine.kernel);
-  await engine.kernel.start();
-  return { ...d, tmp: tmp.dir, data, engine };
+  const started = await startContractEngine({ dir: tmp.dir, dataRoots: [data], config, idKeys: KNOWLEDGE_IDS });
+  cleanups.push(started.close);
+  const { call, fail, learn } = knowledgeDriver(started);
+  return { call, fail, learn, tmp: tmp.dir, data, engine: started.engine };
 }
 
 describe('knowledge commands through the dispatcher', () => {
@@ -170,3 +109,39 @@ describe('knowledge commands through the dispatcher', () => {
     expect((await e.fail('SetRuleEnabled', { id: 'r-nothere', enabled: false })).code).toBe('NOT_FOUND');
   });
 });
+
+describe("learning with the Settings panel's Claude key and model", () => {
+  it('uses the key saved with SetSecret and the chosen model, and never answers with the key', async () => {
+    const key = 'sk-ant-settings-0123456789abcdef0123456789abcdef';
+    const mock = await startMockAnthropic({ apiKey: key, reply: () => ({ kind: 'tool', input: { rules: [] } }) });
+    cleanups.push(() => mock.close());
+    const saved = { base: process.env.HYPERDESK_ANTHROPIC_BASE_URL, key: process.env.ANTHROPIC_API_KEY };
+    process.env.HYPERDESK_ANTHROPIC_BASE_URL = mock.url;
+    delete process.env.ANTHROPIC_API_KEY;
+    cleanups.push(() => {
+      if (saved.base === undefined) delete process.env.HYPERDESK_ANTHROPIC_BASE_URL;
+      else process.env.HYPERDESK_ANTHROPIC_BASE_URL = saved.base;
+      if (saved.key !== undefined) process.env.ANTHROPIC_API_KEY = saved.key;
+    });
+    const e = await startEngine({ secrets: `dir:${join(tempDirFor(cleanups), 'keys')}` });
+    expect(await e.call('SetSecret', { name: 'anthropic-api-key', value: key })).toEqual({
+      name: 'anthropic-api-key',
+      stored: true,
+    });
+    await e.call('UpdateSettings', { claudeModel: 'claude-opus-5-5' });
+    const { finished } = await e.learn(join(e.data, 'books', 'strategy-guide.pdf'), false);
+    expect(mock.requests.length).toBeGreaterThan(0);
+    expect(new Set(mock.requests.map((r) => r.body.model))).toEqual(new Set(['claude-opus-5-5']));
+    // The mock answers only its key (else 401, and the job would have failed).
+    expect(
+      mock.requests.every((r) => r.headers['x-api-key'] === key || r.headers.authorization === `Bearer ${key}`),
+    ).toBe(true);
+    expect(JSON.stringify(finished)).not.toContain(key);
+  });
+});
+
+function tempDirFor(list: (() => Promise<void> | void)[]): string {
+  const tmp = tempDir();
+  list.push(() => tmp.remove());
+  return tmp.dir;
+}

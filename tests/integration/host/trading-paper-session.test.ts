@@ -1,21 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimClock } from '../../../src/adapters/hl-sim/sim-clock.ts';
-import { startHlSim } from '../../../src/adapters/hl-sim/hl-sim-server.ts';
-import { SimMarket } from '../../../src/adapters/hl-sim/sim-market.ts';
-import { dispatchRequest } from '../../../src/host/command-dispatcher.ts';
-import { createEngine } from '../../../src/host/create-engine.ts';
-import {
-  Commands,
-  type CommandName,
-  type CommandRequest,
-  type CommandResponse,
-} from '../../../src/shared/contract/commands.ts';
-import type { WireError } from '../../../src/shared/contract/errors.ts';
-import { Events, type EngineEvent } from '../../../src/shared/contract/events.ts';
-import { PROTOCOL_VERSION } from '../../../src/shared/contract/protocol.ts';
-import { testEngineConfig } from '../../helpers/engine-config.ts';
-import { tempDir } from '../../helpers/paths.ts';
+import { startContractEngine } from '../../helpers/contract-driver.ts';
+import { startRealClockSim } from '../../helpers/hl-sim.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -23,39 +9,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-type Answer<K extends CommandName> = { ok: true; result: CommandResponse<K> } | { ok: false; error: WireError };
-
 /** An engine (createEngine, as the worker wires it) and a sim exchange on the real clock. */
 async function setup() {
-  const clock = new SimClock();
-  const market = new SimMarket({ clock, coins: [{ name: 'BTC' }, { name: 'ETH' }], historyMinutes: 120 });
-  const sim = await startHlSim({ market, clock });
+  const sim = await startRealClockSim(['BTC', 'ETH']);
   cleanups.push(() => sim.close());
-  const { dir, remove } = tempDir();
-  cleanups.push(remove);
-  const engine = createEngine(testEngineConfig(dir));
-  const events: EngineEvent[] = [];
-  const invalid: string[] = [];
-  engine.kernel.bus.subscribeAll((message) => {
-    const parsed = Events[message.event].safeParse(message.payload);
-    if (!parsed.success) invalid.push(`${message.event}: ${parsed.error.message}`);
-    events.push(message);
-  });
-  await engine.kernel.start();
-  cleanups.push(() => engine.close());
-  let id = 0;
-  async function send<K extends CommandName>(command: K, payload: CommandRequest<K>): Promise<Answer<K>> {
-    const raw = { v: PROTOCOL_VERSION, type: 'request', id: `r${++id}`, command, payload };
-    const response = await dispatchRequest(engine.kernel, JSON.parse(JSON.stringify(raw)) as unknown);
-    if (!response.ok) return { ok: false, error: response.error };
-    return { ok: true, result: Commands[command].response.parse(response.result) as CommandResponse<K> };
-  }
-  async function ok<K extends CommandName>(command: K, payload: CommandRequest<K>): Promise<CommandResponse<K>> {
-    const answer = await send(command, payload);
-    if (!answer.ok) throw new Error(`${command}: ${answer.error.message}`);
-    return answer.result;
-  }
-  return { sim, send, ok, events, invalid };
+  const engine = await startContractEngine();
+  cleanups.push(engine.close);
+  return { sim, send: engine.send, ok: engine.call, events: engine.events, invalid: engine.invalid };
 }
 
 describe('manual paper trading through the contract', () => {
@@ -148,6 +108,27 @@ describe('manual paper trading through the contract', () => {
     const { send } = await setup();
     const answer = await send('SubmitTicket', { side: 'buy', kind: 'market', qty: '1' });
     expect(answer.ok).toBe(false);
-    if (!answer.ok) expect(answer.error.message).toMatch(/no paper session/);
+    if (!answer.ok) expect(answer.error.message).toMatch(/no trading session/);
+  });
+});
+
+describe('the Settings panel drives trading sessions', () => {
+  it('applies the saved risk rules and fixed fees to a new paper account', async () => {
+    const { sim, ok, send } = await setup();
+    await ok('UpdateSettings', { risk: { maxLeverage: 2 }, fees: { source: 'custom', makerBps: '1', takerBps: '3' } });
+
+    // Above the saved maximum: refused by the rule, nothing started.
+    const refused = await send('StartPaperSession', { coin: 'BTC', apiUrl: sim.url, capital: '10000', leverage: 3 });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toMatch(/max-leverage.*maximum of 2/);
+    expect((await ok('GetTradingState', {})).status).not.toBe('running');
+
+    const started = await ok('StartPaperSession', { coin: 'BTC', apiUrl: sim.url, capital: '10000', leverage: 2 });
+    expect(started.fees).toEqual({ maker: '0.0001', taker: '0.0003', source: 'paper-account' });
+    await ok('SubmitTicket', { side: 'buy', kind: 'market', qty: '0.01' });
+    const held = await ok('GetTradingState', {});
+    const fill = held.fills[0];
+    expect(fill).toBeDefined();
+    if (fill) expect(new Decimal(fill.fee).eq(new Decimal(fill.price).times(fill.qty).times('0.0003'))).toBe(true);
   });
 });

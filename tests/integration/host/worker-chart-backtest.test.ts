@@ -26,7 +26,15 @@ describe('timeframes, detections and backtests served by the engine worker', () 
   it('answers through the client, whose schemas parse every response and event', async () => {
     const client = await startWorker();
     const status = await client.request('GetEngineStatus', {});
-    expect(status.components).toEqual(['market-data', 'replay', 'detection', 'backtest', 'trading', 'knowledge']);
+    expect(status.components).toEqual([
+      'market-data',
+      'replay',
+      'detection',
+      'backtest',
+      'trading',
+      'knowledge',
+      'settings',
+    ]);
     const info = await client.request('LoadCandles', SAMPLE_LOAD);
 
     const daily = await client.request('QueryCandles', { seriesId: info.seriesId, interval: '1d' });

@@ -54,7 +54,7 @@ describe('engine in a worker thread', () => {
       protocol: 1,
       state: 'running',
       mode: 'research',
-      components: ['market-data', 'replay', 'detection', 'backtest', 'trading', 'knowledge'],
+      components: ['market-data', 'replay', 'detection', 'backtest', 'trading', 'knowledge', 'settings'],
     });
   });
 

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineGateway } from '../../../src/host/engine-gateway.ts';
+import { generateToken, hashToken } from '../../../src/server/auth/api-tokens.ts';
 import { startHttpServer, type RunningServer } from '../../../src/server/http-server.ts';
 
 /** A gateway that is always up and never has anything to say: this test is about the front door. */
@@ -28,7 +29,9 @@ describe('Host header check (DNS rebinding)', () => {
   beforeAll(async () => {
     const base = { engine: idleEngine, staticDir: null, port: 0, version: 't' };
     loopback = await startHttpServer({ ...base, host: '127.0.0.1' });
-    remote = await startHttpServer({ ...base, host: '0.0.0.0', allowedHosts: ['desk.example'] });
+    // Off loopback the API needs a token (an open one is refused); /healthz needs none.
+    const auth = { tokens: [{ name: 'ops', role: 'viewer' as const, sha256: hashToken(generateToken()) }] };
+    remote = await startHttpServer({ ...base, host: '0.0.0.0', allowedHosts: ['desk.example'], auth });
   });
   afterAll(async () => {
     await loopback.close();

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src/adapters/sqlite/migrations.ts';
 import { migrate, schemaVersion } from '../../../src/adapters/sqlite/migrator.ts';
 import { openDatabase } from '../../../src/adapters/sqlite/open-database.ts';
+import { SettingsRepository, readSettings } from '../../../src/adapters/sqlite/settings-repository.ts';
 import { SqliteCandleStore } from '../../../src/adapters/sqlite/sqlite-candle-store.ts';
 import { columnsFromCandles, columnsToCandles } from '../../../src/engine/data/candle-columns.ts';
 import { tempDir } from '../../helpers/paths.ts';
@@ -69,6 +70,7 @@ describe('store migrations', () => {
       'keyframes',
       'rules',
       'rules_fts',
+      'settings',
       'sources',
       'strategies',
       'strategy_rules',
@@ -106,8 +108,25 @@ describe('store migrations', () => {
         last: 3_600_000,
       });
       expect(columnsToCandles(store.readCandles('sample:x:BTC:1h'))).toEqual(BARS);
+      // Settings never saved read as their defaults, and can be saved and read back.
+      expect(readSettings(db).risk.riskPercent).toBe(2);
+      const settings = readSettings(db);
+      new SettingsRepository(db).write({ ...settings, network: { kind: 'mainnet' } }, 7);
+      expect(readSettings(db).network).toEqual({ kind: 'mainnet' });
     },
   );
+
+  it('keep settings stored at version 5 when later versions are applied', () => {
+    const file = freshFile();
+    const old = new BetterSqlite3(file);
+    migrate(old, MIGRATIONS, 5);
+    const repository = new SettingsRepository(old);
+    repository.write({ ...repository.read().settings, accountAddress: `0x${'1'.repeat(40)}` }, 1);
+    old.close();
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    expect(readSettings(db).accountAddress).toBe(`0x${'1'.repeat(40)}`);
+  });
 
   it('are idempotent: opening an up-to-date store applies nothing', () => {
     const file = freshFile();

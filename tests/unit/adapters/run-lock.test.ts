@@ -36,4 +36,17 @@ describe('the run lock', () => {
     lock.release();
     expect(existsSync(path)).toBe(true);
   });
+
+  it("takes over a lock left with this process's own pid by an earlier run (a restarted container's pid 1)", () => {
+    const path = join(tmp.dir, 'c.lock');
+    // The previous run had the same pid and died holding the lock.
+    writeFileSync(path, `${process.pid} 0123456789abcdef`);
+    expect(RunLock.owner(path)).toBeNull();
+    const lock = RunLock.acquire(path, 'trading BTC');
+    expect(RunLock.owner(path)).toBe(process.pid);
+    // While this process holds it, a second take in the same process is still refused.
+    expect(() => RunLock.acquire(path, 'trading BTC')).toThrow(`already running in process ${process.pid}`);
+    lock.release();
+    expect(existsSync(path)).toBe(false);
+  });
 });

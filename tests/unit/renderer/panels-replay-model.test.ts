@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyCandle,
   applyEquity,
   applyFill,
   applySeek,
@@ -50,6 +51,19 @@ describe('panels: replay model', () => {
     expect(m.trades).toHaveLength(1);
     applyEquity(m, '10008', '0');
     expect(m.equity).toBe(10008);
+  });
+
+  it('bumps tradesVersion only when the trades change, so bars alone redraw no markers', () => {
+    const m = createReplayModel();
+    applyCandle(m, 1);
+    applyEquity(m, '10000', '0');
+    expect([m.version, m.tradesVersion]).toEqual([2, 0]);
+    applyFill(m, fill(2, 'buy', '1', '1'));
+    expect(m.tradesVersion).toBe(1);
+    applyCandle(m, 3);
+    expect([m.version, m.tradesVersion]).toEqual([4, 1]);
+    applySeek(m, 1);
+    expect(m.tradesVersion).toBe(2);
   });
 
   it('steps through the speed presets', () => {

@@ -7,6 +7,7 @@ import {
   statRows,
   tradeMarkers,
   tradesCsv,
+  drawdownSeries,
 } from '../../../src/renderer/src/panels/backtest-results.ts';
 
 const finished = {
@@ -103,5 +104,17 @@ describe('panels: backtest results', () => {
     expect(readProgress({ runId: 'r', done: 5, total: 10 })).toEqual({ runId: 'r', done: 5, total: 10 });
     expect(readFailure({ runId: 'r', error: 'canceled' })).toEqual({ runId: 'r', error: 'canceled' });
     expect(readFailure({ runId: 'r', error: '' })?.error).toBe('the backtest failed');
+  });
+});
+
+describe('drawdownSeries', () => {
+  it('measures each point against the highest equity before it', () => {
+    expect(drawdownSeries([100, 120, 90, 130, 65])).toEqual([0, 0, 90 / 120 - 1, 0, 65 / 130 - 1]);
+    expect(Math.min(...drawdownSeries([100, 120, 90, 130, 65]))).toBeCloseTo(-0.5);
+  });
+
+  it('is flat for a rising curve and for an empty one', () => {
+    expect(drawdownSeries([1, 2, 3])).toEqual([0, 0, 0]);
+    expect(drawdownSeries([])).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ describe('hyperdesk CLI', () => {
 
   it('refuses bad serve options in one clear line before starting anything', async () => {
     const port = await cli('serve', '--port', '99999');
-    expect(port).toMatchObject({ code: 1, err: expect.stringMatching(/^hyperdesk: serve options: port: /) });
+    expect(port).toMatchObject({ code: 1, err: expect.stringMatching(/^hyperdesk: config: server\.port: /) });
     const remote = await cli('serve', '--host', '0.0.0.0', '--port', '0');
     expect(remote).toMatchObject({ code: 1, err: expect.stringContaining('--allow-remote') });
     expect(remote.err.split('\n').filter(Boolean)).toHaveLength(1);

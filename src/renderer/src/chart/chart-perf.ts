@@ -77,3 +77,90 @@ export function measureChartComplete(key: string, candles: number): void {
     record({ key, candles, ms: paint?.ms ?? completeMs, completeMs });
   });
 }
+
+/** Frame rate over a stretch of time, from `requestAnimationFrame` timestamps. */
+export interface FrameRate {
+  readonly label: string;
+  readonly frames: number;
+  readonly durationMs: number;
+  /** Median of the per-frame rates (1000 / frame interval). */
+  readonly medianFps: number;
+  /** 5th percentile of the per-frame rates: the slow frames (95th percentile of intervals). */
+  readonly p5Fps: number;
+  /** Frames over the whole stretch, per second. */
+  readonly meanFps: number;
+  /** Longest frame interval, ms. */
+  readonly worstFrameMs: number;
+}
+
+/** The `q` quantile (0..1) of sorted `values`, linear between neighbours. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (at - lo);
+}
+
+/** Frame-rate statistics of consecutive frame timestamps (ms, ascending). */
+export function frameRateStats(label: string, timestamps: readonly number[]): FrameRate {
+  const intervals: number[] = [];
+  for (let i = 1; i < timestamps.length; i++) {
+    const dt = (timestamps[i] as number) - (timestamps[i - 1] as number);
+    if (dt > 0) intervals.push(dt);
+  }
+  intervals.sort((a, b) => a - b);
+  const durationMs = timestamps.length > 1 ? (timestamps.at(-1) as number) - (timestamps[0] as number) : 0;
+  // Rates fall as intervals grow: the median rate is 1000 / median interval, the 5th
+  // percentile rate is 1000 / the 95th percentile interval.
+  return {
+    label,
+    frames: intervals.length,
+    durationMs,
+    medianFps: 1000 / quantile(intervals, 0.5),
+    p5Fps: 1000 / quantile(intervals, 0.95),
+    meanFps: durationMs > 0 ? (intervals.length * 1000) / durationMs : Number.NaN,
+    worstFrameMs: intervals.at(-1) ?? Number.NaN,
+  };
+}
+
+const FRAMES_START = 'hyperdesk:frames-start:';
+const FRAMES_END = 'hyperdesk:frames-end:';
+
+/**
+ * Measures the page's frame rate for `durationMs`: a `requestAnimationFrame` loop records
+ * each frame's timestamp between two performance marks (and a measure named
+ * `hyperdesk:frames:<label>` for the devtools). Resolves with {@link frameRateStats}.
+ */
+export function measureFrameRate(label: string, durationMs: number): Promise<FrameRate> {
+  return new Promise((resolve) => {
+    const stamps: number[] = [];
+    let end = Number.POSITIVE_INFINITY;
+    const tick = (t: number) => {
+      if (stamps.length === 0) {
+        performance.mark(FRAMES_START + label);
+        end = t + durationMs;
+      }
+      stamps.push(t);
+      if (t < end) {
+        requestAnimationFrame(tick);
+        return;
+      }
+      performance.mark(FRAMES_END + label);
+      performance.measure(`hyperdesk:frames:${label}`, FRAMES_START + label, FRAMES_END + label);
+      resolve(frameRateStats(label, stamps));
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+declare global {
+  interface Window {
+    /** {@link measureFrameRate}, for the end-to-end tests and a look in the devtools. */
+    __hyperdeskMeasureFrames?: typeof measureFrameRate;
+  }
+}
+
+if (typeof window !== 'undefined') window.__hyperdeskMeasureFrames = measureFrameRate;

@@ -12,7 +12,7 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Candle } from '../../../shared/values/candle.ts';
 import { barIndexAtOrBefore, buildBars, type ChartBars } from '../chart/chart-bars.ts';
 import { measureChartComplete, measureChartPaint } from '../chart/chart-perf.ts';
@@ -22,6 +22,8 @@ import { toChartTime } from '../chart/chart-time.ts';
 import type { ChartFocus, ChartMarker, ChartPriceLine } from '../chart/chart-types.ts';
 import { NO_OVERLAYS, type ChartOverlays } from '../chart/detection-overlays.ts';
 import { pricePrecision } from '../chart/price-precision.ts';
+import { useWorkspaceStore } from '../state/workspace-store.ts';
+import { useChartTradingLines, type TradingChart } from '../trading/chart-trading-lines.ts';
 
 /** Props of {@link PriceChart}. */
 export interface PriceChartProps {
@@ -83,7 +85,8 @@ function toSeriesMarkers(markers: readonly ChartMarker[], times: Float64Array): 
 
 /**
  * The workspace chart: candles, a volume histogram on its own scale along the bottom,
- * markers, price lines and detection overlays. It owns one lightweight-charts instance,
+ * markers, price lines, detection overlays and the trading session's working orders (which
+ * can be dragged to a new price, see chart-trading-lines.ts). It owns one lightweight-charts instance,
  * created in an effect and removed on unmount. Each kind of input has its own effect, so new
  * markers never re-send the bars: `setData` runs only when the candles change, markers are
  * replaced only when the list differs, price lines are added and removed one by one.
@@ -113,6 +116,10 @@ export function PriceChart({
   const drawnMarkersRef = useRef<{ list: readonly ChartMarker[]; bars: ChartBars | null }>({ list: [], bars: null });
   const linesRef = useRef(new Map<string, IPriceLine>());
   const onReadyRef = useRef(onReady);
+  /** The chart once created, for the trading session's order lines. */
+  const [tradingChart, setTradingChart] = useState<TradingChart | null>(null);
+  const coin = useWorkspaceStore((s) => s.series?.coin ?? null);
+  useChartTradingLines(tradingChart, coin);
   const palette = CHART_PALETTES[theme];
 
   // A ref, so a new key alone (a timeframe switch still showing the old bars) never re-sends them.
@@ -150,6 +157,7 @@ export function PriceChart({
     volumeRef.current = volume;
     markersRef.current = createSeriesMarkers(series, []);
     const lines = linesRef.current;
+    setTradingChart({ chart, series, element: container });
     onReadyRef.current?.({
       chart,
       series,
@@ -163,6 +171,7 @@ export function PriceChart({
     });
     return () => {
       onReadyRef.current?.(null);
+      setTradingChart(null);
       lines.clear();
       drawnMarkersRef.current = { list: [], bars: null };
       chart.remove();

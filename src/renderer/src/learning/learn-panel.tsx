@@ -5,7 +5,7 @@ import { useEngineClient } from '../client/engine-context.ts';
 import { useToast } from '../panels/toast.tsx';
 import { formatBytes } from './citation.ts';
 import { RuleTable } from './rule-table.tsx';
-import { StudyView } from './study-view.tsx';
+import { RuleStudy } from './rule-study.tsx';
 
 type Job =
   | { readonly phase: 'idle' }
@@ -19,7 +19,8 @@ type Job =
       readonly total: number;
     }
   | { readonly phase: 'finished'; readonly result: EventPayload<'LearnFinished'> }
-  | { readonly phase: 'failed'; readonly error: string };
+  | { readonly phase: 'failed'; readonly error: string }
+  | { readonly phase: 'canceled' };
 
 /**
  * The path of a dropped file where the host can tell it (Electron: a bridge's `pathForFile`,
@@ -122,6 +123,10 @@ export function LearnPanel() {
       } else if (event === 'LearnFailed') {
         currentJob.current = null;
         const { error } = payload as EventPayload<'LearnFailed'>;
+        if (error === 'canceled') {
+          setJob({ phase: 'canceled' });
+          return;
+        }
         setJob({ phase: 'failed', error });
         toast({ title: 'Learning failed', message: error });
       }
@@ -160,6 +165,20 @@ export function LearnPanel() {
       setJob({ phase: 'failed', error: message });
       toast({ title: 'Learning refused', message });
     }
+  };
+
+  /** Asks the engine to stop the job; its LearnFailed "canceled" ends it here. */
+  const cancel = () => {
+    if (job.phase !== 'running') return;
+    client
+      .request('CancelLearn', { jobId: job.jobId })
+      .then((answer) => {
+        // The job had already ended: its own event has said how.
+        if (!answer.canceled && currentJob.current === job.jobId) {
+          toast({ title: 'Not canceled', message: 'The learning job had already ended.' });
+        }
+      })
+      .catch((error: unknown) => toast({ title: 'Not canceled', message: (error as Error).message }));
   };
 
   const electron = window.hyperdesk !== undefined;
@@ -252,7 +271,19 @@ export function LearnPanel() {
       )}
       {truncated && <p className="note">Only the first files are listed.</p>}
       {job.phase === 'starting' && <p className="run-status">Starting {job.name}…</p>}
-      {job.phase === 'running' && <ProgressBar stage={job.stage} done={job.done} total={job.total} />}
+      {job.phase === 'running' && (
+        <div className="learn-running">
+          <ProgressBar stage={job.stage} done={job.done} total={job.total} />
+          <button type="button" onClick={cancel} data-testid="learn-cancel" aria-label={`Cancel learning ${job.name}`}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {job.phase === 'canceled' && (
+        <p className="run-status" role="status" data-testid="learn-canceled">
+          Canceled: nothing was saved.
+        </p>
+      )}
       {job.phase === 'failed' && (
         <p className="field-error" role="alert">
           {job.error}
@@ -273,7 +304,7 @@ export function LearnPanel() {
           <RuleTable rules={result.rules} onOpen={setStudy} label={`Rules learned from ${result.name}`} />
         </div>
       )}
-      {study && <StudyView key={study.id} rule={study} onClose={() => setStudy(null)} />}
+      {study && <RuleStudy key={study.id} rule={study} onClose={() => setStudy(null)} />}
     </section>
   );
 }

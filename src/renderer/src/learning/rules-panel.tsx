@@ -3,7 +3,7 @@ import type { RuleSummary } from '../../../shared/contract/knowledge-commands.ts
 import { useEngineClient } from '../client/engine-context.ts';
 import { useToast } from '../panels/toast.tsx';
 import { RuleTable } from './rule-table.tsx';
-import { StudyView } from './study-view.tsx';
+import { RuleStudy } from './rule-study.tsx';
 
 /**
  * The Rules tab: every rule in the knowledge base (current versions) with its switch, kind,
@@ -69,7 +69,7 @@ export function RulesPanel({ active }: { readonly active: boolean }) {
           <RuleTable rules={rules} onOpen={setStudy} onToggle={toggle} busy={busy} label="All rules" />
         </>
       )}
-      {study && <StudyView key={study.id} rule={study} onClose={() => setStudy(null)} />}
+      {study && <RuleStudy key={study.id} rule={study} onClose={() => setStudy(null)} />}
     </section>
   );
 }

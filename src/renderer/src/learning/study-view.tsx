@@ -4,6 +4,7 @@ import type { RuleSummary } from '../../../shared/contract/knowledge-commands.ts
 import { useEngineClient } from '../client/engine-context.ts';
 import { formatCitation, highlightQuote } from './citation.ts';
 import { base64Bytes, renderPdfPage } from './pdf-page.ts';
+import { StudyDialog } from './study-dialog.tsx';
 
 type Page = CommandResponse<'GetSourcePage'>;
 
@@ -32,9 +33,6 @@ export function StudyView({ rule, onClose }: { readonly rule: RuleSummary; reado
       : { kind: 'loading' },
   );
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
-  const closeRef = useRef<HTMLButtonElement | null>(null);
-
-  useEffect(() => closeRef.current?.focus(), []);
 
   useEffect(() => {
     if (citation.page === null) return;
@@ -76,67 +74,46 @@ export function StudyView({ rule, onClose }: { readonly rule: RuleSummary; reado
   const found = parts.some((p) => p.mark);
 
   return (
-    <div
-      className="study-backdrop"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
+    <StudyDialog
+      attributes={{ 'data-testid': 'study-view', 'data-render': render.kind, 'data-page': citation.page ?? '' }}
+      title={rule.name}
+      where={`${page?.name ?? 'source'}, ${where}`}
+      quote={citation.quote}
+      onClose={onClose}
     >
-      <div
-        className="study-view"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="study-title"
-        data-testid="study-view"
-        data-render={render.kind}
-        data-page={citation.page ?? ''}
-      >
-        <div className="study-head">
-          <h2 id="study-title">
-            {rule.name}{' '}
-            <span className="muted">
-              — {page?.name ?? 'source'}, {where}
-            </span>
-          </h2>
-          <button ref={closeRef} type="button" onClick={onClose} data-testid="study-close">
-            Close
-          </button>
-        </div>
-        <blockquote className="study-quote">“{citation.quote}”</blockquote>
-        {render.kind === 'error' && (
-          <p className="field-error" role="alert">
-            {render.message}
-          </p>
+      {render.kind === 'error' && (
+        <p className="field-error" role="alert">
+          {render.message}
+        </p>
+      )}
+      {render.kind === 'text' && <p className="note">{render.reason}</p>}
+      <div className="study-body">
+        {citation.page !== null && (
+          <div className="study-page" hidden={render.kind === 'text' || render.kind === 'error'}>
+            <canvas
+              ref={canvasRef}
+              className="study-canvas"
+              data-testid="study-canvas"
+              aria-label={`Page ${citation.page} of ${page?.name ?? 'the source'}`}
+            />
+            {render.kind === 'loading' && <p className="note">Loading page {citation.page}…</p>}
+          </div>
         )}
-        {render.kind === 'text' && <p className="note">{render.reason}</p>}
-        <div className="study-body">
-          {citation.page !== null && (
-            <div className="study-page" hidden={render.kind === 'text' || render.kind === 'error'}>
-              <canvas
-                ref={canvasRef}
-                className="study-canvas"
-                data-testid="study-canvas"
-                aria-label={`Page ${citation.page} of ${page?.name ?? 'the source'}`}
-              />
-              {render.kind === 'loading' && <p className="note">Loading page {citation.page}…</p>}
-            </div>
-          )}
-          {page && (
-            <div className="study-text" data-testid="study-text" tabIndex={0} aria-label={`Text of page ${page.page}`}>
-              {parts.map((part, i) =>
-                part.mark ? (
-                  <mark key={i} data-testid="study-quote">
-                    {part.text}
-                  </mark>
-                ) : (
-                  <span key={i}>{part.text}</span>
-                ),
-              )}
-              {!found && <p className="note">The quote was not found in this page’s text.</p>}
-            </div>
-          )}
-        </div>
+        {page && (
+          <div className="study-text" data-testid="study-text" tabIndex={0} aria-label={`Text of page ${page.page}`}>
+            {parts.map((part, i) =>
+              part.mark ? (
+                <mark key={i} data-testid="study-quote">
+                  {part.text}
+                </mark>
+              ) : (
+                <span key={i}>{part.text}</span>
+              ),
+            )}
+            {!found && <p className="note">The quote was not found in this page’s text.</p>}
+          </div>
+        )}
       </div>
-    </div>
+    </StudyDialog>
   );
 }

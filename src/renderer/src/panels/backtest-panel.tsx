@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { COMMAND_NAMES, type CommandName } from '../../../shared/contract/commands.ts';
 import type { HyperdeskError } from '../../../shared/contract/errors.ts';
+import type { EventName } from '../../../shared/contract/events.ts';
 import { useEngineClient } from '../client/engine-context.ts';
 import {
   readBacktestFinished,
@@ -11,11 +12,23 @@ import {
   tradesCsv,
   type BacktestResult,
 } from './backtest-results.ts';
+import { DownloadLink, fileSafe } from './download-link.tsx';
 import { EquityChart } from './equity-chart.tsx';
+import { ProgressBar } from './progress-bar.tsx';
+import { reportHtml } from './report-html.ts';
+import { ResearchSection, contractHasResearch, type ResearchMode } from './research-section.tsx';
 import { StrategyFields } from './strategy-fields.tsx';
-import { STRATEGY_LABELS, initialFormValues, validateForm, type FormErrors } from './strategy-form-model.ts';
+import {
+  STRATEGY_LABELS,
+  initialFormValues,
+  validateForm,
+  type FormErrors,
+  type StrategyChoice,
+  type VenueChoice,
+} from './strategy-form-model.ts';
 import { useToast } from './toast.tsx';
 import { TradeList } from './trade-list.tsx';
+import { useFollowedRun } from './use-followed-run.ts';
 import { useFocusTime, useSelectedSeries, useWorkspaceLink } from './workspace-link.ts';
 
 type RunState =
@@ -26,7 +39,18 @@ type RunState =
   | { readonly phase: 'failed'; readonly error: string }
   | { readonly phase: 'canceled' };
 
+type PanelMode = 'single' | ResearchMode;
+
+const MODES: readonly { readonly id: PanelMode; readonly label: string }[] = [
+  { id: 'single', label: 'Single run' },
+  { id: 'sweep', label: 'Sweep' },
+  { id: 'walk-forward', label: 'Walk-forward' },
+];
+
 const MARKER_KIND = 'backtest';
+
+/** The events of a backtest run. */
+const RUN_EVENTS: readonly EventName[] = ['BacktestProgress', 'BacktestFinished', 'BacktestFailed'];
 
 /** True when this build's contract has the backtest commands (another build may not). */
 export function contractHasBacktests(): boolean {
@@ -35,34 +59,13 @@ export function contractHasBacktests(): boolean {
   );
 }
 
-function ProgressBar({ done, total }: { readonly done: number; readonly total: number }) {
-  const pct = total > 0 ? Math.min(100, Math.max(0, Math.round((done / total) * 100))) : 0;
-  return (
-    <div
-      className="progress"
-      role="progressbar"
-      aria-label="Backtest progress"
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={pct}
-      aria-valuetext={
-        total > 0 ? `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} bars` : 'Starting'
-      }
-      data-testid="backtest-progress"
-    >
-      {/* SVG geometry, not a style attribute: the CSP allows no inline styles. */}
-      <svg className="progress-track" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
-        <rect className="progress-fill" x="0" y="0" height="6" width={pct} />
-      </svg>
-      <span className="progress-text">{pct} %</span>
-    </div>
-  );
-}
-
 /**
  * Runs a backtest of the selected series: form (checked before anything is sent), progress
  * and cancel, then statistics, equity curve, trades (click or Enter: jump the chart there),
- * entry and exit markers on the chart and a CSV export. Engine errors come as toasts.
+ * entry and exit markers on the chart, CSV and HTML exports. In the Sweep and Walk-forward
+ * modes the same strategy is run over a parameter grid (see {@link ResearchSection}); picking
+ * a heatmap cell backtests that combination here. Results are cleared when another series is
+ * selected. Engine errors come as toasts.
  */
 export function BacktestPanel() {
   const client = useEngineClient();
@@ -75,31 +78,22 @@ export function BacktestPanel() {
   const [run, setRun] = useState<RunState>({ phase: 'idle' });
   const [result, setResult] = useState<BacktestResult | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
+  const [mode, setMode] = useState<PanelMode>('single');
+  /** The grid combination last picked on the heatmap (its backtest is the result shown). */
+  const [picked, setPicked] = useState<Readonly<Record<string, unknown>> | null>(null);
   const [unsupported, setUnsupported] = useState<string | null>(
     contractHasBacktests() ? null : 'This engine has no batch backtests yet (RunBacktest is not in its contract).',
   );
 
-  /** The run this panel follows; events of other runs (other windows) are ignored. */
-  const currentRun = useRef<string | null>(null);
-  /** Set while RunBacktest is in flight: events that beat its answer wait here. */
-  const early = useRef<{ event: string; payload: unknown }[] | null>(null);
-  const canceled = useRef(false);
-
   const handle = useCallback(
-    (event: string, payload: unknown) => {
-      if (early.current) {
-        if (early.current.length < 500) early.current.push({ event, payload });
-        return;
-      }
-      const runId = (payload as { runId?: unknown }).runId;
-      if (runId === undefined || runId !== currentRun.current || canceled.current) return;
+    (event: EventName, payload: unknown, ended: () => void) => {
       if (event === 'BacktestProgress') {
         const p = readProgress(payload);
         if (p) setRun({ phase: 'running', runId: p.runId, done: p.done, total: p.total });
       } else if (event === 'BacktestFinished') {
         const r = readBacktestFinished(payload);
         if (!r) return;
-        currentRun.current = null;
+        ended();
         setResult(r);
         setSelected(null);
         setRun({ phase: 'finished', runId: r.runId });
@@ -107,7 +101,7 @@ export function BacktestPanel() {
       } else if (event === 'BacktestFailed') {
         const f = readFailure(payload);
         if (!f) return;
-        currentRun.current = null;
+        ended();
         if (f.error === 'canceled') {
           setRun({ phase: 'canceled' });
         } else {
@@ -118,26 +112,23 @@ export function BacktestPanel() {
     },
     [link, toast],
   );
+  /** The run this panel follows; events of other runs (other windows) are ignored. */
+  const followed = useFollowedRun(RUN_EVENTS, handle);
 
+  // Another series on the chart: results of the previous one no longer apply.
+  const seriesId = series?.id ?? null;
+  const shownSeries = useRef(seriesId);
   useEffect(() => {
-    const detach = [
-      client.on('BacktestProgress', (p) => handle('BacktestProgress', p)),
-      client.on('BacktestFinished', (p) => handle('BacktestFinished', p)),
-      client.on('BacktestFailed', (p) => handle('BacktestFailed', p)),
-    ];
-    return () => {
-      for (const d of detach) d();
-    };
-  }, [client, handle]);
-
-  // A run still going when the panel goes away is canceled: nobody would see its result.
-  useEffect(
-    () => () => {
-      const runId = currentRun.current;
-      if (runId) client.request('CancelBacktest', { runId }).catch(() => undefined);
-    },
-    [client],
-  );
+    if (shownSeries.current === seriesId) return;
+    shownSeries.current = seriesId;
+    const runId = followed.drop();
+    if (runId) client.request('CancelBacktest', { runId }).catch(() => undefined);
+    setResult(null);
+    setSelected(null);
+    setPicked(null);
+    setRun({ phase: 'idle' });
+    link.setMarkers(MARKER_KIND, []);
+  }, [seriesId, client, link, followed]);
 
   const running = run.phase === 'starting' || run.phase === 'running';
 
@@ -153,57 +144,65 @@ export function BacktestPanel() {
       return;
     }
     setErrors({});
+    setPicked(null);
+    await start(checked.strategy, checked.venue);
+  };
+
+  /** Backtests a heatmap cell: its parameters go into the form, then the run starts. */
+  const pick = async (params: Readonly<Record<string, unknown>>) => {
+    if (running) return;
+    const form = {
+      ...values,
+      params: {
+        ...values.params,
+        ...Object.fromEntries(
+          Object.entries(params)
+            .filter(([k, v]) => k in values.params && (typeof v === 'number' || typeof v === 'string'))
+            .map(([k, v]) => [k, String(v)]),
+        ),
+      },
+    };
+    setValues(form);
+    setPicked(params);
+    const checked = validateForm(form);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    await start({ ...checked.strategy, params: { ...checked.strategy.params, ...params } }, checked.venue);
+  };
+
+  const start = async (strategy: StrategyChoice, venue: VenueChoice) => {
     if (!series) {
       toast({ title: 'No series', message: 'The chart has no series loaded yet.' });
       return;
     }
-    canceled.current = false;
-    currentRun.current = null;
-    early.current = [];
+    followed.begin();
     setRun({ phase: 'starting' });
     setResult(null);
     setSelected(null);
     link.setMarkers(MARKER_KIND, []);
     try {
-      const { runId } = await client.request('RunBacktest', {
-        seriesId: series.id,
-        strategy: checked.strategy,
-        venue: checked.venue,
-      });
-      const waiting = early.current ?? [];
-      early.current = null;
-      currentRun.current = runId;
-      if (canceled.current) {
-        currentRun.current = null;
-        client.request('CancelBacktest', { runId }).catch(() => undefined);
-        return;
-      }
-      setRun({ phase: 'running', runId, done: 0, total: 0 });
-      for (const { event, payload } of waiting) handle(event, payload);
+      const { runId } = await client.request('RunBacktest', { seriesId: series.id, strategy, venue });
+      followed.started(runId, () => setRun({ phase: 'running', runId, done: 0, total: 0 }));
     } catch (error) {
-      early.current = null;
+      const wanted = followed.failedToStart();
       const err = error as HyperdeskError;
       if (err.code === 'UNKNOWN_COMMAND') {
         setUnsupported('The engine behind this window does not run batch backtests yet (RunBacktest is unknown).');
         setRun({ phase: 'idle' });
         return;
       }
-      if (canceled.current) return;
+      if (!wanted) return;
       setRun({ phase: 'failed', error: err.message });
       toast({ title: 'Backtest refused', message: err.message });
     }
   };
 
   const cancel = () => {
-    canceled.current = true;
-    const runId = currentRun.current;
-    currentRun.current = null;
+    followed.cancel((error) => toast({ title: 'Cancel failed', message: error.message }));
     setRun({ phase: 'canceled' });
-    if (runId) {
-      client.request('CancelBacktest', { runId }).catch((error: Error) => {
-        toast({ title: 'Cancel failed', message: error.message });
-      });
-    }
   };
 
   const selectTrade = (index: number) => {
@@ -220,6 +219,22 @@ export function BacktestPanel() {
   useEffect(() => () => (csvUrl ? URL.revokeObjectURL(csvUrl) : undefined), [csvUrl]);
 
   const rows = useMemo(() => (result ? statRows(result.stats) : null), [result]);
+  const html = useMemo(
+    () =>
+      result && series
+        ? reportHtml({
+            title: `Backtest: ${STRATEGY_LABELS[result.strategy as keyof typeof STRATEGY_LABELS] ?? result.strategy}`,
+            strategy: result.strategyRun ?? { id: result.strategy, params: {}, sizing: '' },
+            seriesId: series.id,
+            stats: result.stats,
+            trades: result.trades,
+            equity: result.equity.equity,
+            notes: result.notes ?? [],
+            generatedAt: result.finishedAt ?? 0,
+          })
+        : null,
+    [result, series],
+  );
 
   if (unsupported) {
     return (
@@ -239,9 +254,29 @@ export function BacktestPanel() {
       data-trade-count={result?.trades.length ?? 0}
       data-focus-time={focusTime ?? undefined}
     >
+      {contractHasResearch() && (
+        <div className="mode-switch" role="radiogroup" aria-label="What to run" data-testid="backtest-mode">
+          {MODES.map((m) => (
+            <label
+              key={m.id}
+              className={`mode-option${mode === m.id ? ' mode-active' : ''}`}
+              data-testid={`mode-${m.id}`}
+            >
+              <input
+                type="radio"
+                name="backtest-mode"
+                value={m.id}
+                checked={mode === m.id}
+                onChange={() => setMode(m.id)}
+              />
+              {m.label}
+            </label>
+          ))}
+        </div>
+      )}
       <form onSubmit={submit} noValidate aria-label="Backtest settings">
         <StrategyFields idPrefix="bt" values={values} errors={errors} disabled={running} onChange={setValues} />
-        <div className="actions">
+        <div className="actions" hidden={mode !== 'single'}>
           <button type="submit" className="primary" disabled={running || !series} data-testid="backtest-run">
             Run backtest
           </button>
@@ -252,6 +287,21 @@ export function BacktestPanel() {
           )}
         </div>
       </form>
+
+      {/* Both stay mounted while hidden, so a sweep's heatmap survives a look at the other modes. */}
+      {contractHasResearch() &&
+        (['sweep', 'walk-forward'] as const).map((m) => (
+          <div key={`${m}-${seriesId ?? ''}`} hidden={mode !== m}>
+            <ResearchSection
+              mode={m}
+              values={values}
+              seriesId={seriesId}
+              disabled={running}
+              picked={picked}
+              onPick={(params) => void pick(params)}
+            />
+          </div>
+        ))}
 
       {running && (
         <ProgressBar done={run.phase === 'running' ? run.done : 0} total={run.phase === 'running' ? run.total : 0} />
@@ -306,6 +356,15 @@ export function BacktestPanel() {
               >
                 Export CSV
               </a>
+            )}
+            {html && (
+              <DownloadLink
+                text={html}
+                type="text/html"
+                filename={`backtest-${fileSafe(result.strategy || 'run')}-${fileSafe(result.runId)}.html`}
+                label="HTML report"
+                testId="backtest-html"
+              />
             )}
           </div>
           <TradeList

@@ -17,6 +17,13 @@ export interface BacktestTrade {
   readonly rMultiple: number | null;
   readonly exitReason: string;
   readonly tag: string;
+  /** The money fields exactly as the engine sent them (decimal strings), for exports. */
+  readonly exact?: {
+    readonly entryPrice: string;
+    readonly exitPrice: string;
+    readonly qty: string;
+    readonly pnl: string;
+  };
 }
 
 /** A finished backtest as the panel keeps it. */
@@ -26,6 +33,16 @@ export interface BacktestResult {
   readonly stats: Readonly<Record<string, unknown>>;
   readonly trades: readonly BacktestTrade[];
   readonly equity: { readonly time: readonly number[]; readonly equity: readonly number[] };
+  /** The strategy as run (parameters with defaults, sizing), when the engine sent it. */
+  readonly strategyRun?: {
+    readonly id: string;
+    readonly params: Readonly<Record<string, unknown>>;
+    readonly sizing: string;
+  };
+  /** What the engine says the reader must know about the run. */
+  readonly notes?: readonly string[];
+  /** When the engine finished the run, unix ms. */
+  readonly finishedAt?: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -60,15 +77,24 @@ function readTrade(raw: unknown): BacktestTrade | null {
     rMultiple: Number.isFinite(r) ? r : null,
     exitReason: typeof raw.exitReason === 'string' ? raw.exitReason : '',
     tag: typeof raw.tag === 'string' ? raw.tag : '',
+    ...(typeof raw.entryPrice === 'string' &&
+    typeof raw.exitPrice === 'string' &&
+    typeof raw.qty === 'string' &&
+    typeof raw.pnl === 'string'
+      ? { exact: { entryPrice: raw.entryPrice, exitPrice: raw.exitPrice, qty: raw.qty, pnl: raw.pnl } }
+      : {}),
   };
+}
+
+/** Reads the trades of a `BacktestFinished` or `WalkForwardFinished` payload. */
+export function readTrades(raw: unknown): BacktestTrade[] {
+  return Array.isArray(raw) ? raw.map(readTrade).filter((t): t is BacktestTrade => t !== null) : [];
 }
 
 /** Reads a `BacktestFinished` payload; null when it is not one. */
 export function readBacktestFinished(payload: unknown): BacktestResult | null {
   if (!isRecord(payload) || typeof payload.runId !== 'string') return null;
-  const trades = Array.isArray(payload.trades)
-    ? payload.trades.map(readTrade).filter((t): t is BacktestTrade => t !== null)
-    : [];
+  const trades = readTrades(payload.trades);
   const eq = isRecord(payload.equity) ? payload.equity : {};
   const time = Array.isArray(eq.time) ? eq.time.map(toNumber) : [];
   const equity = Array.isArray(eq.equity) ? eq.equity.map(toNumber) : [];
@@ -79,6 +105,14 @@ export function readBacktestFinished(payload: unknown): BacktestResult | null {
     stats: isRecord(payload.stats) ? payload.stats : {},
     trades,
     equity: { time: time.slice(0, n), equity: equity.slice(0, n) },
+    ...(isRecord(payload.strategy) &&
+    typeof payload.strategy.id === 'string' &&
+    isRecord(payload.strategy.params) &&
+    typeof payload.strategy.sizing === 'string'
+      ? { strategyRun: { id: payload.strategy.id, params: payload.strategy.params, sizing: payload.strategy.sizing } }
+      : {}),
+    notes: Array.isArray(payload.notes) ? payload.notes.filter((n): n is string => typeof n === 'string') : [],
+    ...(typeof payload.at === 'number' ? { finishedAt: payload.at } : {}),
   };
 }
 
@@ -258,8 +292,16 @@ export function equityPath(equity: readonly number[], width: number, height: num
   return `M${points.join('L')}`;
 }
 
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
+const NUMERIC = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a quote, comma or line break, quotes doubled.
+ * Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) gets a
+ * leading `'`, unless it is a plain number such as a negative P&L.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !NUMERIC.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -287,10 +329,11 @@ export function tradesCsv(trades: readonly BacktestTrade[]): string {
         t.side,
         iso(t.entryTime),
         iso(t.exitTime),
-        t.entryPrice,
-        t.exitPrice,
-        t.qty,
-        t.pnl,
+        // Exact decimal strings when the engine sent them: an export must not round money.
+        t.exact?.entryPrice ?? t.entryPrice,
+        t.exact?.exitPrice ?? t.exitPrice,
+        t.exact?.qty ?? t.qty,
+        t.exact?.pnl ?? t.pnl,
         t.rMultiple,
         t.exitReason,
         t.tag,
@@ -318,4 +361,16 @@ export function readFailure(payload: unknown): { runId: string; error: string } 
   const message =
     typeof error === 'string' ? error : isRecord(error) && typeof error.message === 'string' ? error.message : '';
   return { runId: payload.runId, error: message || 'the backtest failed' };
+}
+
+/**
+ * The drawdown of each point of an equity curve: how far (as a fraction, 0 or below) it stands
+ * under the highest equity before it. A display series: plain numbers are fine here.
+ */
+export function drawdownSeries(equity: readonly number[]): number[] {
+  let peak = -Infinity;
+  return equity.map((value) => {
+    if (value > peak) peak = value;
+    return peak > 0 && Number.isFinite(value) ? value / peak - 1 : 0;
+  });
 }

@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
-import { equityPath, formatStat } from './backtest-results.ts';
+import { drawdownSeries, equityPath, formatStat } from './backtest-results.ts';
 
 const WIDTH = 320;
 const HEIGHT = 90;
+const DRAWDOWN_HEIGHT = 40;
 
 /**
  * The equity curve as an inline SVG: one path, downsampled to the drawing's width. SVG
@@ -10,6 +11,12 @@ const HEIGHT = 90;
  */
 export function EquityChart({ equity, label }: { readonly equity: readonly number[]; readonly label: string }) {
   const path = useMemo(() => equityPath(equity, WIDTH, HEIGHT), [equity]);
+  const drawdown = useMemo(() => {
+    const series = drawdownSeries(equity);
+    const deepest = series.reduce((min, v) => Math.min(min, v), 0);
+    // Anchored at 0 (the top) so a shallow drawdown does not fill the whole strip.
+    return { path: equityPath([0, ...series], WIDTH, DRAWDOWN_HEIGHT), deepest };
+  }, [equity]);
   const first = equity[0];
   const last = equity[equity.length - 1];
   const up = first !== undefined && last !== undefined && last >= first;
@@ -32,8 +39,21 @@ export function EquityChart({ equity, label }: { readonly equity: readonly numbe
           vectorEffect="non-scaling-stroke"
         />
       </svg>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${DRAWDOWN_HEIGHT}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`Drawdown: deepest ${formatStat(drawdown.deepest * 100, 'pct')}`}
+        data-testid="drawdown-chart"
+        className="drawdown-chart"
+      >
+        {drawdown.path && (
+          <path d={drawdown.path} fill="none" stroke="#ef5350" strokeWidth="1" vectorEffect="non-scaling-stroke" />
+        )}
+      </svg>
       <figcaption className="muted">
-        Equity {formatStat(first, 'money')} → {formatStat(last, 'money')}
+        Equity {formatStat(first, 'money')} → {formatStat(last, 'money')} · max drawdown{' '}
+        {formatStat(drawdown.deepest * 100, 'pct')}
       </figcaption>
     </figure>
   );

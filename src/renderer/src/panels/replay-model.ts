@@ -43,6 +43,11 @@ export interface ReplayModel {
   lastBarTime: number | null;
   /** Bumped on every change, so a snapshot can tell whether anything moved. */
   version: number;
+  /**
+   * Bumped only when the trades change (a fill, a seek): bars arrive far more often than
+   * fills, and the trade list and chart markers need redrawing only for these.
+   */
+  tradesVersion: number;
 }
 
 /** An empty model. */
@@ -56,6 +61,7 @@ export function createReplayModel(): ReplayModel {
     position: 0,
     lastBarTime: null,
     version: 0,
+    tradesVersion: 0,
   };
 }
 
@@ -112,6 +118,7 @@ export function applyFill(model: ReplayModel, fill: FillInput): void {
     });
   }
   model.version++;
+  model.tradesVersion++;
 }
 
 /** Applies an `EquityUpdated`. */
@@ -137,6 +144,7 @@ export function applySeek(model: ReplayModel, time: number): void {
   model.fees = model.trades.reduce((sum, t) => sum + t.fees, 0);
   model.lastBarTime = time;
   model.version++;
+  model.tradesVersion++;
 }
 
 /** Closed trades. */

@@ -28,6 +28,8 @@ const DEFAULT_SPEED = 1000;
 /** What React shows of the replay model, copied once per frame. */
 interface Snapshot {
   readonly trades: readonly ReplayTrade[];
+  /** The model's `tradesVersion` the trades were copied at. */
+  readonly tradesVersion: number;
   readonly closed: number;
   readonly equity: number | null;
   readonly unrealizedPnl: number | null;
@@ -36,11 +38,20 @@ interface Snapshot {
   readonly position: number;
 }
 
-function snapshotOf(model: ReplayModel): Snapshot {
+/**
+ * The snapshot of `model`; `previous` trades are kept (same array, same objects) when no fill
+ * came since, so the trade list and the chart markers are not rebuilt for every bar.
+ */
+function snapshotOf(model: ReplayModel, previous?: Snapshot): Snapshot {
+  const trades =
+    previous && previous.tradesVersion === model.tradesVersion
+      ? previous.trades
+      : // Net of fees, as the backtest reports its trades.
+        model.trades.map((t) => ({ ...t, pnl: t.pnl === null ? null : t.pnl - t.fees }));
   return {
-    // Net of fees, as the backtest reports its trades.
-    trades: model.trades.map((t) => ({ ...t, pnl: t.pnl === null ? null : t.pnl - t.fees })),
-    closed: model.trades.filter((t) => t.exitTime !== null).length,
+    trades,
+    tradesVersion: model.tradesVersion,
+    closed: previous && previous.trades === trades ? previous.closed : trades.filter((t) => t.exitTime !== null).length,
     equity: model.equity,
     unrealizedPnl: model.unrealizedPnl,
     realizedPnl: model.realizedPnl,
@@ -90,6 +101,7 @@ export function ReplayPanel({ active }: { readonly active: boolean }) {
   const model = useRef<ReplayModel>(createReplayModel());
   const latestState = useRef<ReplayState | null>(null);
   const shownVersion = useRef(-1);
+  const shownSnapshot = useRef<Snapshot | null>(null);
   const failedShown = useRef<string | null>(null);
 
   const flush = useFrameBatch(() => {
@@ -97,8 +109,13 @@ export function ReplayPanel({ active }: { readonly active: boolean }) {
     const m = model.current;
     if (m.version !== shownVersion.current) {
       shownVersion.current = m.version;
-      setSnapshot(snapshotOf(m));
-      link.setMarkers(MARKER_KIND, tradeMarkers(m.trades, MARKER_KIND));
+      const previous = shownSnapshot.current;
+      const next = snapshotOf(m, previous ?? undefined);
+      shownSnapshot.current = next;
+      setSnapshot(next);
+      // Markers only when the trades changed: re-setting them makes the chart lay out and
+      // redraw every marker, which at 100 bars a second cost a frame in three.
+      if (next.trades !== previous?.trades) link.setMarkers(MARKER_KIND, tradeMarkers(m.trades, MARKER_KIND));
     }
   });
 
@@ -198,6 +215,7 @@ export function ReplayPanel({ active }: { readonly active: boolean }) {
       });
       model.current = createReplayModel();
       shownVersion.current = -1;
+      shownSnapshot.current = null;
       setSelected(null);
       session.current = started.sessionId;
       acceptState(started);
@@ -222,6 +240,25 @@ export function ReplayPanel({ active }: { readonly active: boolean }) {
     }
   };
 
+  // Another series on the chart: the replay of the previous one is stopped and cleared.
+  const seriesId = series?.id ?? null;
+  const shownSeries = useRef(seriesId);
+  useEffect(() => {
+    if (shownSeries.current === seriesId) return;
+    shownSeries.current = seriesId;
+    const id = session.current;
+    session.current = null;
+    latestState.current = null;
+    model.current = createReplayModel();
+    shownVersion.current = -1;
+    shownSnapshot.current = null;
+    setState(null);
+    setSnapshot(EMPTY);
+    setSelected(null);
+    link.setMarkers(MARKER_KIND, []);
+    if (id) client.request('StopReplay', { sessionId: id }).catch(() => undefined);
+  }, [seriesId, client, link]);
+
   const playing = state?.status === 'playing';
   const canMove = state !== null && (state.status === 'paused' || state.status === 'playing');
   const togglePlay = useCallback(() => {
@@ -234,6 +271,17 @@ export function ReplayPanel({ active }: { readonly active: boolean }) {
     if (!s || (s.status !== 'paused' && s.status !== 'playing')) return;
     void control({ action: 'step', count: 1 });
   }, [control]);
+  // Stable while no fill comes, so the (memoised) trade list skips the frames of plain bars.
+  const replayTrades = snapshot.trades;
+  const selectTrade = useCallback(
+    (i: number) => {
+      const t = replayTrades[i];
+      if (!t) return;
+      setSelected(i);
+      link.focusOn(t.entryTime);
+    },
+    [replayTrades, link],
+  );
   const changeSpeed = useCallback(
     (direction: 1 | -1) => {
       const s = latestState.current;
@@ -413,12 +461,7 @@ export function ReplayPanel({ active }: { readonly active: boolean }) {
             trades={snapshot.trades}
             testId="replay-trade"
             selected={selected}
-            onSelect={(i) => {
-              const t = snapshot.trades[i];
-              if (!t) return;
-              setSelected(i);
-              link.focusOn(t.entryTime);
-            }}
+            onSelect={selectTrade}
             caption="Replay trades"
           />
         </section>

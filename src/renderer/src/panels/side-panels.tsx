@@ -3,6 +3,7 @@ import { LearnTabPanel, RulesTabPanel } from '../learning/learning-tabs.tsx';
 import { BacktestPanel } from './backtest-panel.tsx';
 import { ReplayPanel } from './replay-panel.tsx';
 import { ToastProvider } from './toast.tsx';
+import { SettingsTabPanel } from '../settings/settings-panel.tsx';
 import { TradingTabPanel } from '../trading/trading-panel.tsx';
 import './panels.css';
 
@@ -12,14 +13,16 @@ const TABS = [
   { id: 'learn', label: 'Learn' },
   { id: 'rules', label: 'Rules' },
   { id: 'trade', label: 'Trade' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 
 type TabId = (typeof TABS)[number]['id'];
 
 /**
- * The side panels: Backtest and Replay under an ARIA tablist (arrow keys, Home and End move
- * between tabs; the active tab alone is in the Tab order). Both panels stay mounted, hidden
- * when not selected, so a running backtest or replay carries on while the other tab is open.
+ * The side panels: Backtest, Replay, Learn, Rules, Trade and Settings under an ARIA tablist
+ * (arrow keys, Home and End move between tabs; the active tab alone is in the Tab order). The
+ * panels stay mounted, hidden when not selected, so a running backtest, replay or learning job
+ * carries on while another tab is open.
  */
 export function SidePanels() {
   const [active, setActive] = useState<TabId>('backtest');
@@ -85,6 +88,7 @@ export function SidePanels() {
         <LearnTabPanel hidden={active !== 'learn'} />
         <RulesTabPanel hidden={active !== 'rules'} />
         <TradingTabPanel hidden={active !== 'trade'} />
+        <SettingsTabPanel hidden={active !== 'settings'} />
       </div>
     </ToastProvider>
   );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { formatPnl } from './backtest-results.ts';
 
 /** A trade row as the list shows it (backtest or replay). */
@@ -36,7 +36,7 @@ function formatPrice(price: number | null): string {
  * Trades as a table, newest last, capped at 50 rows with "Show more". A row is a button for
  * keyboard and mouse alike: click or Enter brings its entry into view on the chart.
  */
-export function TradeList({
+export const TradeList = memo(function TradeList({
   trades,
   testId,
   selected,
@@ -114,4 +114,4 @@ export function TradeList({
       )}
     </div>
   );
-}
+});

@@ -1,23 +1,35 @@
 import { Decimal } from 'decimal.js';
 import { useState, type FormEvent } from 'react';
-import type { TradingState } from '../../../shared/contract/trading.ts';
+import { seriesIdOf } from '../../../shared/contract/series.ts';
+import type { TradingOrder, TradingState } from '../../../shared/contract/trading.ts';
 import { useEngineClient } from '../client/engine-context.ts';
 import { useToast } from '../panels/toast.tsx';
-import { EMPTY_TICKET, previewTicket, usd, type TicketForm } from './ticket-model.ts';
+import { useWorkspaceStore } from '../state/workspace-store.ts';
+import { ModifyOrderDialog } from './modify-dialog.tsx';
+import { requestModify } from './modify-store.ts';
+import { orderPriceField, pendingModify, snapToGrid } from './order-lines.ts';
+import { needsMainnetPhrase, phraseFor, startRequest, type StartForm as StartFormFields } from './start-model.ts';
+import { TicketForm } from './ticket-form.tsx';
+import { usd } from './ticket-model.ts';
 import { acceptTradingState, contractHasTrading, useTradingStore, useTradingSync } from './trading-store.ts';
 import './trading.css';
 
 /** The Trade tab, as a tab panel of the side panels. */
 export function TradingTabPanel({ hidden }: { readonly hidden: boolean }) {
   return (
-    <div role="tabpanel" id="tabpanel-trade" aria-labelledby="tab-trade" hidden={hidden} className="tabpanel">
-      <TradingPanel />
-    </div>
+    <>
+      <div role="tabpanel" id="tabpanel-trade" aria-labelledby="tab-trade" hidden={hidden} className="tabpanel">
+        <TradingPanel />
+      </div>
+      {/* Outside the tab: a drag on the chart asks for confirmation whichever tab is open. */}
+      {contractHasTrading() && <ModifyOrderDialog />}
+    </>
   );
 }
 
 /**
- * Manual paper trading: a start form (venue, coin, capital), then a trade ticket (checked and
+ * Manual trading, paper or live: a start form (mode, network, coin; capital for paper, the
+ * account for live, the typed phrase for mainnet), then a trade ticket (checked and
  * priced exactly before a confirmation step) and the blotter (position, open orders, fills,
  * result). Refusals come as toasts naming the rule or the venue's reason.
  */
@@ -28,7 +40,7 @@ export function TradingPanel() {
   if (!contractHasTrading()) return <p className="muted">This engine has no manual trading.</p>;
   const running = state?.status === 'running';
   return (
-    <section className="trading" aria-label="Paper trading" data-testid="trading-panel">
+    <section className="trading" aria-label="Trading" data-testid="trading-panel">
       {running && state ? (
         <>
           <SessionHeader state={state} />
@@ -50,45 +62,142 @@ export function TradingPanel() {
 function StartForm({ state }: { readonly state: TradingState | null }) {
   const client = useEngineClient();
   const toast = useToast();
-  const [apiUrl, setApiUrl] = useState(state?.apiUrl ?? 'http://127.0.0.1:7777');
-  const [coin, setCoin] = useState(state?.coin ?? 'BTC');
-  const [capital, setCapital] = useState('10000');
+  const [form, setForm] = useState<StartFormFields>({
+    mode: 'paper',
+    network: state?.network === 'testnet' || state?.network === 'mainnet' ? state.network : 'custom',
+    apiUrl: state?.apiUrl ?? 'http://127.0.0.1:7777',
+    coin: state?.coin ?? 'BTC',
+    capital: '10000',
+    account: '',
+    confirmation: '',
+  });
   const [busy, setBusy] = useState(false);
+  const [tried, setTried] = useState(false);
   const starting = busy || state?.status === 'starting';
+  const set = (patch: Partial<StartFormFields>) => setForm((f) => ({ ...f, ...patch }));
+  const checked = startRequest(form);
+  const errors = tried && !checked.ok ? checked.errors : {};
+  const live = form.mode === 'live';
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    setTried(true);
+    if (!checked.ok) return;
     setBusy(true);
-    client
-      .request('StartPaperSession', { apiUrl: apiUrl.trim(), coin: coin.trim(), capital: capital.trim() || undefined })
+    const { request } = checked;
+    // A paper account at a URL is what StartPaperSession opens: the command every role that
+    // trades has; the others (live, or a named network) need StartTradingSession.
+    const started =
+      request.mode === 'paper' && request.apiUrl !== undefined
+        ? client.request('StartPaperSession', { coin: request.coin, apiUrl: request.apiUrl, capital: request.capital })
+        : client.request('StartTradingSession', request);
+    started
       .then(acceptTradingState)
-      .catch((error: unknown) => toast({ title: 'Paper session not started', message: (error as Error).message }))
+      .catch((error: unknown) =>
+        toast({ title: `${live ? 'Live' : 'Paper'} session not started`, message: (error as Error).message }),
+      )
       .finally(() => setBusy(false));
   };
+  const error = (key: keyof StartFormFields) =>
+    errors[key] !== undefined && <span className="field-error">{errors[key]}</span>;
   return (
-    <form className="trading-form" onSubmit={onSubmit} aria-label="Start a paper session">
-      <p className="muted">
-        Paper trading: a simulated account on a Hyperliquid-compatible venue&apos;s live prices. No real money.
+    <form className="trading-form" onSubmit={onSubmit} aria-label="Start a trading session" noValidate>
+      <div className="segmented" role="group" aria-label="Mode">
+        {(['paper', 'live'] as const).map((mode) => (
+          <button
+            key={mode}
+            type="button"
+            aria-pressed={form.mode === mode}
+            className={mode === 'live' ? 'mode-live' : undefined}
+            data-testid={`trading-mode-${mode}`}
+            onClick={() => set({ mode, confirmation: '' })}
+          >
+            {mode === 'paper' ? 'Paper' : 'Live'}
+          </button>
+        ))}
+      </div>
+      <p className={live ? 'trading-live-note' : 'muted'}>
+        {live
+          ? 'LIVE: real orders on the venue with the signing key stored as "signing-key" (hyperdesk keys set signing-key).'
+          : "Paper trading: a simulated account on a Hyperliquid-compatible venue's live prices. No real money."}
       </p>
       <label>
-        Venue URL
-        <input data-testid="trading-url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} required />
+        Network
+        <select
+          data-testid="trading-network"
+          value={form.network}
+          onChange={(e) => set({ network: e.target.value as StartFormFields['network'], confirmation: '' })}
+        >
+          <option value="testnet">Hyperliquid testnet</option>
+          <option value="mainnet">Hyperliquid mainnet</option>
+          <option value="custom">Custom URL</option>
+        </select>
       </label>
+      {form.network === 'custom' && (
+        <label>
+          Venue URL
+          <input
+            data-testid="trading-url"
+            value={form.apiUrl}
+            onChange={(e) => set({ apiUrl: e.target.value })}
+            required
+          />
+          {error('apiUrl')}
+        </label>
+      )}
       <label>
         Coin
-        <input data-testid="trading-coin" value={coin} onChange={(e) => setCoin(e.target.value)} required />
-      </label>
-      <label>
-        Capital (USD, new account)
         <input
-          data-testid="trading-capital"
-          value={capital}
-          inputMode="decimal"
-          onChange={(e) => setCapital(e.target.value)}
+          data-testid="trading-coin"
+          value={form.coin}
+          onChange={(e) => set({ coin: e.target.value, confirmation: '' })}
+          required
         />
+        {error('coin')}
       </label>
+      {live ? (
+        <label>
+          Account (when the key is an agent&apos;s; empty: the key&apos;s own)
+          <input
+            data-testid="trading-account"
+            value={form.account}
+            placeholder="0x…"
+            onChange={(e) => set({ account: e.target.value })}
+          />
+          {error('account')}
+        </label>
+      ) : (
+        <label>
+          Capital (USD, new account)
+          <input
+            data-testid="trading-capital"
+            value={form.capital}
+            inputMode="decimal"
+            onChange={(e) => set({ capital: e.target.value })}
+          />
+          {error('capital')}
+        </label>
+      )}
+      {needsMainnetPhrase(form) && (
+        <label className="trading-mainnet-confirm">
+          Real money on MAINNET. Type &quot;{phraseFor(form)}&quot; to confirm
+          <input
+            data-testid="trading-confirmation"
+            value={form.confirmation}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => set({ confirmation: e.target.value })}
+          />
+          {error('confirmation')}
+        </label>
+      )}
       {state?.status === 'failed' && state.error && <p className="field-error">{state.error}</p>}
-      <button type="submit" className="primary" disabled={starting} data-testid="trading-start">
-        {starting ? 'Starting…' : 'Start paper session'}
+      <button
+        type="submit"
+        className={live ? 'danger' : 'primary'}
+        disabled={starting || (needsMainnetPhrase(form) && !checked.ok)}
+        data-testid="trading-start"
+      >
+        {starting ? 'Starting…' : live ? 'Start LIVE session' : 'Start paper session'}
       </button>
     </form>
   );
@@ -97,169 +206,46 @@ function StartForm({ state }: { readonly state: TradingState | null }) {
 function SessionHeader({ state }: { readonly state: TradingState }) {
   const client = useEngineClient();
   const toast = useToast();
+  // The session records the venue's 1m candles into the engine's cache under this series.
+  const showOnChart = () => {
+    if (state.apiUrl === null || state.coin === null) return;
+    const seriesId = seriesIdOf({ source: `hl@${new URL(state.apiUrl).host}`, coin: state.coin, interval: '1m' });
+    client
+      .request('ListSeries', {})
+      .then(({ series }) => {
+        const info = series.find((s) => s.seriesId === seriesId);
+        if (info) useWorkspaceStore.getState().selectSeries(info);
+        else toast({ title: 'Not on the chart', message: `no candles of ${seriesId} in the cache yet` });
+      })
+      .catch((error: unknown) => toast({ title: 'Not on the chart', message: (error as Error).message }));
+  };
   return (
     <div className="trading-header">
-      <span className="paper-tag">PAPER</span>
+      <span className={state.mode === 'live' ? 'live-tag' : 'paper-tag'} data-testid="session-mode">
+        {state.mode === 'live' ? `LIVE${state.network === 'mainnet' ? ' MAINNET' : ''}` : 'PAPER'}
+      </span>
       <strong>{state.coin}</strong>
       <span className="muted" title={state.apiUrl ?? undefined}>
         mark {state.mark ?? '—'}
       </span>
-      <button
-        type="button"
-        className="link-button"
-        onClick={() =>
-          client
-            .request('StopPaperSession', {})
-            .then(acceptTradingState)
-            .catch((error: unknown) => toast({ title: 'Not stopped', message: (error as Error).message }))
-        }
-      >
-        Stop session
-      </button>
-    </div>
-  );
-}
-
-function TicketForm({ state }: { readonly state: TradingState }) {
-  const client = useEngineClient();
-  const toast = useToast();
-  const [form, setForm] = useState<TicketForm>(EMPTY_TICKET);
-  const [confirming, setConfirming] = useState(false);
-  const [sending, setSending] = useState(false);
-  const mark = state.mark === null ? null : new Decimal(state.mark);
-  const checked = previewTicket(form, mark, new Decimal(state.equity));
-  const set = (patch: Partial<TicketForm>) => {
-    setForm((f) => ({ ...f, ...patch }));
-    setConfirming(false);
-  };
-  const errors = 'errors' in checked ? checked.errors : {};
-  const preview = 'preview' in checked ? checked.preview : null;
-  const send = () => {
-    if (!('ticket' in checked)) return;
-    setSending(true);
-    client
-      .request('SubmitTicket', checked.ticket)
-      .then((answer) => {
-        if (answer.accepted) {
-          toast({ title: 'Order sent', message: `${form.side} ${form.kind} accepted`, tone: 'info' });
-          setForm((f) => ({ ...f, qty: '', stop: '', takeProfit: '' }));
-        } else toast({ title: 'Order refused', message: answer.reason ?? 'refused' });
-      })
-      .catch((error: unknown) => toast({ title: 'Order failed', message: (error as Error).message }))
-      .finally(() => {
-        setSending(false);
-        setConfirming(false);
-      });
-  };
-  const field = (key: keyof TicketForm, label: string, testId: string) => (
-    <label>
-      {label}
-      <input
-        data-testid={testId}
-        value={form[key]}
-        inputMode="decimal"
-        aria-invalid={errors[key] !== undefined && form[key] !== ''}
-        onChange={(e) => set({ [key]: e.target.value })}
-      />
-      {errors[key] !== undefined && form[key] !== '' && <span className="field-error">{errors[key]}</span>}
-    </label>
-  );
-  return (
-    <form
-      className="trading-form"
-      aria-label="Trade ticket"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (preview) setConfirming(true);
-      }}
-    >
-      <div className="segmented" role="group" aria-label="Side">
-        {(['buy', 'sell'] as const).map((side) => (
-          <button
-            key={side}
-            type="button"
-            aria-pressed={form.side === side}
-            className={`side-${side}`}
-            data-testid={`ticket-${side}`}
-            onClick={() => set({ side })}
-          >
-            {side === 'buy' ? 'Buy' : 'Sell'}
-          </button>
-        ))}
-      </div>
-      <label>
-        Order type
-        <select
-          data-testid="ticket-kind"
-          value={form.kind}
-          onChange={(e) => set({ kind: e.target.value as TicketForm['kind'], sizeBy: 'qty' })}
-        >
-          <option value="market">Market</option>
-          <option value="limit">Limit</option>
-          <option value="stop-market">Stop (market)</option>
-        </select>
-      </label>
-      {form.kind === 'market' && (
-        <label>
-          Size by
-          <select
-            data-testid="ticket-size-by"
-            value={form.sizeBy}
-            onChange={(e) => set({ sizeBy: e.target.value as TicketForm['sizeBy'] })}
-          >
-            <option value="qty">Quantity</option>
-            <option value="risk">Risk % of equity (to the stop)</option>
-          </select>
-        </label>
-      )}
-      {form.sizeBy === 'risk' && form.kind === 'market'
-        ? field('riskPercent', 'Risk %', 'ticket-risk')
-        : field('qty', `Quantity (${state.coin ?? ''})`, 'ticket-qty')}
-      {form.kind === 'limit' && field('limitPrice', 'Limit price', 'ticket-limit')}
-      {form.kind === 'stop-market' && field('triggerPrice', 'Trigger price', 'ticket-trigger')}
-      {form.kind === 'market' && field('stop', 'Stop loss (optional)', 'ticket-stop')}
-      {form.kind === 'market' && field('takeProfit', 'Take profit (optional)', 'ticket-tp')}
-      {preview && (
-        <dl className="ticket-preview" data-testid="ticket-preview">
-          <dt>Size</dt>
-          <dd>
-            {preview.estimated ? '≈ ' : ''}
-            {preview.qty.toSignificantDigits(6).toString()} {state.coin}
-          </dd>
-          <dt>Price</dt>
-          <dd>{preview.price.toString()}</dd>
-          <dt>Notional</dt>
-          <dd data-testid="ticket-notional">{usd(preview.notional)}</dd>
-          <dt>Fee</dt>
-          <dd data-testid="ticket-fee">{usd(preview.fee)}</dd>
-          {preview.riskToStop && (
-            <>
-              <dt>Loss at stop</dt>
-              <dd>{usd(preview.riskToStop)}</dd>
-            </>
-          )}
-        </dl>
-      )}
-      {confirming && preview ? (
-        <div className="ticket-confirm" role="group" aria-label="Confirm order">
-          <p>
-            {form.side === 'buy' ? 'Buy' : 'Sell'} {preview.estimated ? '≈ ' : ''}
-            {preview.qty.toSignificantDigits(6).toString()} {state.coin} ({form.kind}), notional {usd(preview.notional)}
-            , on the PAPER account?
-          </p>
-          <button type="button" className="primary" disabled={sending} onClick={send} data-testid="ticket-confirm">
-            {sending ? 'Sending…' : 'Confirm'}
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Back
-          </button>
-        </div>
-      ) : (
-        <button type="submit" className="primary" disabled={!preview} data-testid="ticket-review">
-          Review order
+      <span className="trading-header-links">
+        <button type="button" className="link-button" data-testid="trading-show-chart" onClick={showOnChart}>
+          Show on chart
         </button>
-      )}
-    </form>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() =>
+            client
+              .request('StopPaperSession', {})
+              .then(acceptTradingState)
+              .catch((error: unknown) => toast({ title: 'Not stopped', message: (error as Error).message }))
+          }
+        >
+          Stop session
+        </button>
+      </span>
+    </div>
   );
 }
 
@@ -305,8 +291,9 @@ function Blotter({ state }: { readonly state: TradingState }) {
                 <td>{o.side}</td>
                 <td>{o.kind}</td>
                 <td>{o.qty}</td>
-                <td>{o.limitPrice ?? o.triggerPrice ?? 'market'}</td>
-                <td>
+                <td data-testid="blotter-order-price">{o.triggerPrice ?? o.limitPrice ?? 'market'}</td>
+                <td className="blotter-actions">
+                  <ModifyAction order={o} decimals={state.priceDecimals} />
                   <button
                     type="button"
                     className="link-button"
@@ -362,4 +349,85 @@ function Blotter({ state }: { readonly state: TradingState }) {
 function pnlClass(value: string): string {
   const d = new Decimal(value);
   return d.isZero() ? '' : d.isPositive() ? 'pnl-up' : 'pnl-down';
+}
+
+/**
+ * The blotter's keyboard way to move an order: Modify opens a price field (Enter reviews,
+ * Escape closes); the price goes onto the venue's tick and then to the same confirmation as
+ * a drag on the chart.
+ */
+function ModifyAction({ order, decimals }: { readonly order: TradingOrder; readonly decimals: number | null }) {
+  const field = orderPriceField(order);
+  const current = field === null ? null : order[field];
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(current ?? '');
+  const [problem, setProblem] = useState<string | null>(null);
+  if (field === null || current === null || decimals === null) return null;
+  const label = `${order.side} ${order.kind} ${order.qty}`;
+  if (!editing) {
+    return (
+      <button
+        type="button"
+        className="link-button"
+        aria-label={`Modify ${label}`}
+        data-testid="blotter-modify"
+        onClick={() => {
+          setValue(current);
+          setProblem(null);
+          setEditing(true);
+        }}
+      >
+        Modify
+      </button>
+    );
+  }
+  const review = (e: FormEvent) => {
+    e.preventDefault();
+    let typed: Decimal;
+    try {
+      typed = new Decimal(value.trim());
+    } catch {
+      setProblem('not a number');
+      return;
+    }
+    const to = snapToGrid(typed, decimals);
+    if (!to) {
+      setProblem('must be greater than 0');
+      return;
+    }
+    const modify = pendingModify(order, to);
+    if (!modify) {
+      setProblem('same price');
+      return;
+    }
+    setEditing(false);
+    requestModify(modify);
+  };
+  return (
+    <form
+      className="blotter-modify"
+      onSubmit={review}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') setEditing(false);
+      }}
+    >
+      <input
+        // The field is what the Modify button opened: focus moves to it.
+        autoFocus
+        aria-label={`New ${field === 'limitPrice' ? 'limit' : 'trigger'} price of ${label}`}
+        data-testid="blotter-modify-price"
+        inputMode="decimal"
+        value={value}
+        aria-invalid={problem !== null}
+        onChange={(e) => {
+          setValue(e.target.value);
+          setProblem(null);
+        }}
+      />
+      <button type="submit" className="link-button" data-testid="blotter-modify-review">
+        Review
+      </button>
+      {problem && <span className="field-error">{problem}</span>}
+    </form>
+  );
 }

@@ -83,6 +83,13 @@ describe.skipIf(skipReason !== null)('chart workspace: hyperdesk serve + Chromiu
         .poll(() => page.getByTestId('price-chart').getAttribute('data-marker-count').then(Number))
         .toBeLessThan(all);
       await page.getByTestId('overlay-swings').click();
+      // Signals: the confluence setups of this timeframe (scored with the next one up) are drawn too.
+      await expect.poll(() => page.getByTestId('price-chart').getAttribute('data-marker-count').then(Number)).toBe(all);
+      await page.getByTestId('overlay-signals').click();
+      await expect
+        .poll(() => page.getByTestId('price-chart').getAttribute('data-marker-count').then(Number))
+        .toBeLessThan(all);
+      await page.getByTestId('overlay-signals').click();
     } else {
       console.warn('QueryDetections is not in the contract yet: overlay assertions skipped');
     }

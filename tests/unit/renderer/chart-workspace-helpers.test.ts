@@ -101,6 +101,24 @@ describe('detection overlays', () => {
     expect(broken.priceLines.map((l) => l.title)).toEqual(['Equal lows']);
   });
 
+  it('draws signals (confluence setups) with their name and score, and only the chart timeframe', () => {
+    const withSetups: Detection[] = [
+      ...detections,
+      { kind: 'swing', time: 12 * HOUR, tf: '4h', side: 'low', price: 90, swingTime: 8 * HOUR, label: 'HL' },
+      { kind: 'setup', time: 13 * HOUR, tf: '1h', setup: 'fakeout', direction: 'bull', score: 0.734, htf: '4h' },
+      { kind: 'setup', time: 14 * HOUR, tf: '1h', setup: 'breakout', direction: 'bear', score: 0.81, htf: '4h' },
+    ];
+    const signals = overlaysFromDetections(withSetups, new Set<OverlayFamily>(['signals']), '1h');
+    expect(signals.markers.map((m) => [m.text, m.shape, m.position, m.time])).toEqual([
+      ['fakeout 73', 'arrowUp', 'belowBar', 13 * HOUR],
+      ['breakout 81', 'arrowDown', 'aboveBar', 14 * HOUR],
+    ]);
+    // The 4h swing only gives the setups their bias: it is not drawn on the 1h chart.
+    const swings = overlaysFromDetections(withSetups, new Set<OverlayFamily>(['swings']), '1h');
+    expect(swings.markers.map((m) => m.text)).toEqual(['HH']);
+    expect(overlaysFromDetections(withSetups, new Set<OverlayFamily>(['swings'])).markers).toHaveLength(2);
+  });
+
   it('draws only the families switched on', () => {
     const { markers, priceLines } = overlaysFromDetections(detections, new Set<OverlayFamily>(['structure']));
     expect(markers.map((m) => m.text)).toEqual(['BOS']);

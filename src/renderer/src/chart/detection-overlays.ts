@@ -6,7 +6,7 @@ import type { ChartMarker, ChartPriceLine } from './chart-types.ts';
 export type Detection = z.infer<typeof DetectionSchema>;
 
 /** The detection families the toolbar switches on and off. */
-export const OVERLAY_FAMILIES = ['swings', 'structure', 'ranges', 'liquidity', 'phases'] as const;
+export const OVERLAY_FAMILIES = ['swings', 'structure', 'ranges', 'liquidity', 'phases', 'signals'] as const;
 
 /** One of {@link OVERLAY_FAMILIES}. */
 export type OverlayFamily = (typeof OVERLAY_FAMILIES)[number];
@@ -18,6 +18,7 @@ export const OVERLAY_LABELS: Readonly<Record<OverlayFamily, string>> = {
   ranges: 'Ranges',
   liquidity: 'Liquidity',
   phases: 'Phases',
+  signals: 'Signals',
 };
 
 /** What detections add to a chart: markers on bars and horizontal levels. */
@@ -54,18 +55,36 @@ function str(d: Detection, key: string): string | null {
  * Turns detections (oldest first) into markers and price lines for the families switched on.
  * Swings are drawn on the swing bar itself, everything else on the bar that confirmed it;
  * only ranges still unbroken and liquidity pools not yet swept become lines, because a
- * level the market already took is history, not a level.
+ * level the market already took is history, not a level. Signals are the confluence setups,
+ * labelled with their name and score (0–100). With `chartTf`, detections of other timeframes
+ * (the higher one that only gives the setups their bias) are left off the chart.
  */
 export function overlaysFromDetections(
   detections: readonly Detection[],
   families: ReadonlySet<OverlayFamily>,
+  chartTf?: string,
 ): ChartOverlays {
   if (families.size === 0 || detections.length === 0) return NO_OVERLAYS;
   const markers: ChartMarker[] = [];
   let activeRange: { high: number; low: number } | null = null;
   const pools: { side: string; level: number }[] = [];
   for (const d of detections) {
+    if (chartTf !== undefined && str(d, 'tf') !== chartTf) continue;
     switch (d.kind) {
+      case 'setup': {
+        if (!families.has('signals')) break;
+        const long = str(d, 'direction') === 'bull';
+        const score = num(d, 'score');
+        markers.push({
+          time: d.time,
+          position: long ? 'belowBar' : 'aboveBar',
+          shape: long ? 'arrowUp' : 'arrowDown',
+          color: long ? BULL : BEAR,
+          text: `${str(d, 'setup') ?? 'setup'}${score === null ? '' : ` ${Math.round(score * 100)}`}`,
+          kind: 'detection:signals',
+        });
+        break;
+      }
       case 'swing': {
         if (!families.has('swings')) break;
         const high = str(d, 'side') === 'high';

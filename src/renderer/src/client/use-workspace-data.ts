@@ -4,6 +4,7 @@ import type { SeriesInfo } from '../../../shared/contract/series.ts';
 import type { Candle } from '../../../shared/values/candle.ts';
 import type { Timeframe } from '../../../shared/values/timeframe.ts';
 import { markCandlesArrived } from '../chart/chart-perf.ts';
+import { higherTimeframe, validTimeframes } from '../chart/timeframes.ts';
 import {
   NO_OVERLAYS,
   OVERLAY_FAMILIES,
@@ -126,13 +127,16 @@ export function useDetectionOverlays(series: SeriesInfo | null, timeframe: Timef
   const on = useWorkspaceStore((s) => s.overlaysOn && s.features.detections);
   const families = useWorkspaceStore((s) => s.overlayFamilies);
   const seriesId = series?.seriesId ?? '';
+  // The next timeframe up gives confluence setups their bias (as in a backtest); only the
+  // chart's own timeframe is drawn.
+  const bias = series && timeframe ? higherTimeframe(timeframe, validTimeframes(series.interval, true)) : null;
   const query = useQuery({
-    queryKey: ['detections', seriesId, timeframe, epoch],
+    queryKey: ['detections', seriesId, timeframe, bias, epoch],
     queryFn: async () => {
       try {
         return await queryDetections(client, {
           seriesId,
-          ...(timeframe ? { timeframes: [timeframe] } : {}),
+          ...(timeframe ? { timeframes: bias ? [timeframe, bias] : [timeframe] } : {}),
           limit: DETECTION_LIMIT,
         });
       } catch (error) {
@@ -146,6 +150,6 @@ export function useDetectionOverlays(series: SeriesInfo | null, timeframe: Timef
   const events = on ? query.data?.events : undefined;
   return useMemo(() => {
     if (!events) return NO_OVERLAYS;
-    return overlaysFromDetections(events, new Set(OVERLAY_FAMILIES.filter((f) => families[f])));
-  }, [events, families]);
+    return overlaysFromDetections(events, new Set(OVERLAY_FAMILIES.filter((f) => families[f])), timeframe ?? undefined);
+  }, [events, families, timeframe]);
 }

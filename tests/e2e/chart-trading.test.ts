@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Decimal } from 'decimal.js';
-import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
-import { runHyperdesk, startServeProcess, type CliProcess } from '../helpers/cli-process.ts';
-import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
-import { waitFor } from '../helpers/wait-for.ts';
+import {
+  e2eSkipReason,
+  SHOTS_DIR,
+  startPaperInUi,
+  startServeSession,
+  type ServeSession,
+} from '../helpers/e2e-session.ts';
 
 /*
  * Working orders on the chart against a real `hyperdesk sim-exchange` and `hyperdesk serve` in
@@ -16,13 +18,7 @@ import { waitFor } from '../helpers/wait-for.ts';
  * keyboard modify does the same.
  */
 
-const skipReason = browserUnavailableReason();
-if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
-if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
-  throw new Error('the UI is not built: run "npm run build" (npm test does it first)');
-}
-
-const SHOTS = join(ARTIFACTS_DIR, 'e2e');
+const skipReason = e2eSkipReason();
 
 interface LineRow {
   readonly id: string;
@@ -47,41 +43,20 @@ async function chartLines(page: Page): Promise<LineRow[]> {
 }
 
 describe.skipIf(skipReason !== null)('orders on the chart: sim-exchange + hyperdesk serve + Chromium', () => {
-  let sim: CliProcess;
+  let session: ServeSession;
   let simUrl: string;
-  let server: Awaited<ReturnType<typeof startServeProcess>>;
-  let browser: Browser;
-  const tmp = tempDir();
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    sim = runHyperdesk(['sim-exchange', '--port', '0', '--coins', 'BTC'], { HYPERDESK_LOG_LEVEL: 'warn' });
-    simUrl = await waitFor(() => /at (http:\/\/\S+),/.exec(sim.stdout())?.[1], 20_000, 'sim-exchange');
-    server = await startServeProcess(tmp.dir);
-    browser = await launchBrowser();
+    session = await startServeSession({ sim: { coins: ['BTC'] } });
+    simUrl = session.simUrl ?? '';
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (sim) {
-      sim.child.kill('SIGINT');
-      await sim.exited;
-    }
-    tmp.remove();
+    await session?.stop();
   });
 
   it('drags a limit order line to a new price, confirms, and the blotter shows it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByTestId('side-panels').waitFor();
-    await page.getByTestId('tab-trade').click();
-    await page.getByTestId('trading-url').fill(simUrl);
-    await page.getByTestId('trading-coin').fill('BTC');
-    await page.getByTestId('trading-capital').fill('10000');
-    await page.getByTestId('trading-start').click();
-    await page.getByTestId('blotter').waitFor({ timeout: 20_000 });
+    const { page, errors } = await session.openPage();
+    await startPaperInUi(page, simUrl);
     // The session's market on the chart: the 1m candles the session records from the venue.
     await page.getByTestId('trading-show-chart').click();
     await page.getByRole('region', { name: 'Chart workspace, BTC 1m' }).waitFor({ timeout: 10_000 });
@@ -117,7 +92,7 @@ describe.skipIf(skipReason !== null)('orders on the chart: sim-exchange + hyperd
     if (!box || line.y === null) throw new Error('the chart has no box');
     const x = box.x + box.width * 0.4;
     const y = box.y + line.y;
-    await page.screenshot({ path: join(SHOTS, 'chart-trading-before.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'chart-trading-before.png') });
 
     // Drag it 40 px down with the mouse: a lower price.
     await page.mouse.move(x, y);
@@ -135,7 +110,7 @@ describe.skipIf(skipReason !== null)('orders on the chart: sim-exchange + hyperd
     // The chart did not pan while the line was dragged: the line is where it was dropped.
     const dropped = (await chartLines(page)).find((l) => l.id === line.id);
     expect(dropped?.price).toBe(limit.toFixed());
-    await page.screenshot({ path: join(SHOTS, 'chart-trading.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'chart-trading.png') });
     await page.getByTestId('modify-confirm').click();
     await expect
       .poll(() => page.getByTestId('blotter-order-price').first().textContent(), { timeout: 10_000 })
@@ -143,7 +118,7 @@ describe.skipIf(skipReason !== null)('orders on the chart: sim-exchange + hyperd
     await expect
       .poll(async () => (await chartLines(page)).find((l) => l.id === line.id)?.price, { timeout: 5000 })
       .toBe(to.toFixed());
-    await page.screenshot({ path: join(SHOTS, 'chart-trading-after.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'chart-trading-after.png') });
 
     // A drag cancelled in the dialog changes nothing.
     const moved = await poll(

@@ -1,13 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HlSigner } from '../../src/adapters/hyperliquid/hl-signer.ts';
-import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
-import { runHyperdesk, type CliProcess } from '../helpers/cli-process.ts';
+import { e2eSkipReason, SHOTS_DIR, startServeSession, type ServeSession } from '../helpers/e2e-session.ts';
 import { TEST_KEY } from '../helpers/live-venue.ts';
-import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
-import { waitFor } from '../helpers/wait-for.ts';
 
 /*
  * The trade ticket to a broker's standard, in Chromium against `hyperdesk serve` and a live
@@ -18,71 +13,28 @@ import { waitFor } from '../helpers/wait-for.ts';
  * rule in the confirmation step, with Confirm off.
  */
 
-const skipReason = browserUnavailableReason();
-if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
-if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
-  throw new Error('the UI is not built: run "npm run build" (npm test does it first)');
-}
-
-const SHOTS = join(ARTIFACTS_DIR, 'e2e');
-
-/** `hyperdesk serve` with the signing key in its environment, resolved once it listens. */
-async function startServeWithKey(dataDir: string) {
-  const proc = runHyperdesk(['serve', '--port', '0', '--data-dir', dataDir], {
-    HYPERDESK_LOG_LEVEL: 'warn',
-    HYPERDESK_SIGNING_KEY: TEST_KEY,
-  });
-  const url = await waitFor(
-    () => {
-      if (proc.child.exitCode !== null) throw new Error(`hyperdesk serve exited: ${proc.stderr()}`);
-      return /running at (http:\/\/\S+)/.exec(proc.stdout())?.[1];
-    },
-    30_000,
-    'hyperdesk serve',
-  );
-  return {
-    url,
-    async stop() {
-      proc.child.kill('SIGTERM');
-      await proc.exited;
-    },
-  };
-}
+const skipReason = e2eSkipReason();
 
 const money = /^\$\d+\.\d{2}$/;
 
 describe.skipIf(skipReason !== null)('trade ticket: notional, leverage, margin, risk check', () => {
-  let sim: CliProcess;
+  let session: ServeSession;
   let simUrl: string;
-  let server: Awaited<ReturnType<typeof startServeWithKey>>;
-  let browser: Browser;
-  const tmp = tempDir();
   const address = new HlSigner(TEST_KEY, true).address;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    sim = runHyperdesk(['sim-exchange', '--port', '0', '--coins', 'BTC', '--fund', `${address}=10000`], {
-      HYPERDESK_LOG_LEVEL: 'warn',
+    session = await startServeSession({
+      sim: { coins: ['BTC'], fund: [`${address}=10000`] },
+      env: { HYPERDESK_SIGNING_KEY: TEST_KEY },
     });
-    simUrl = await waitFor(() => /at (http:\/\/\S+),/.exec(sim.stdout())?.[1], 20_000, 'sim-exchange');
-    server = await startServeWithKey(tmp.dir);
-    browser = await launchBrowser();
+    simUrl = session.simUrl ?? '';
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (sim) {
-      sim.child.kill('SIGINT');
-      await sim.exited;
-    }
-    tmp.remove();
+    await session?.stop();
   });
 
   it('sizes by notional with leverage, shows margin, fees and liquidation, checks the risk, and refuses by rule', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    const { page, errors } = await session.openPage({ viewport: { width: 1400, height: 1000 } });
     await page.getByTestId('side-panels').waitFor();
     await page.getByTestId('tab-trade').click();
     await page.getByTestId('trading-mode-live').click();
@@ -123,7 +75,7 @@ describe.skipIf(skipReason !== null)('trade ticket: notional, leverage, margin, 
     expect(await verdict.textContent()).toMatch(/^Risk check passes: 0\.\d+ BTC, notional \$\d+\.\d{2}$/);
     expect(await page.locator('.ticket-confirm p').first().textContent()).toContain('at 3×');
     expect(await page.getByTestId('ticket-confirm').isDisabled()).toBe(false);
-    await page.screenshot({ path: join(SHOTS, 'trade-ticket.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trade-ticket.png') });
     await page.getByTestId('ticket-confirm').click();
     await expect
       .poll(() => page.getByTestId('blotter-position').textContent(), { timeout: 10_000 })
@@ -140,7 +92,7 @@ describe.skipIf(skipReason !== null)('trade ticket: notional, leverage, margin, 
     const toast = page.getByTestId('toast').filter({ hasText: 'Risk check refused' });
     await toast.waitFor({ timeout: 5000 });
     expect(await toast.textContent()).toMatch(/max-leverage/);
-    await page.screenshot({ path: join(SHOTS, 'trade-ticket-refused.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trade-ticket-refused.png') });
 
     // Leverage above the maximum is caught on the ticket itself.
     await page.getByTestId('ticket-notional-input').fill('1000');

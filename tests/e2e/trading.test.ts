@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { HlSigner } from '../../src/adapters/hyperliquid/hl-signer.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserUnavailableReason, launchBrowser } from '../helpers/browser.ts';
-import { runHyperdesk, startServeProcess, type CliProcess } from '../helpers/cli-process.ts';
-import { ARTIFACTS_DIR, ROOT, tempDir } from '../helpers/paths.ts';
+import { HlSigner } from '../../src/adapters/hyperliquid/hl-signer.ts';
+import {
+  e2eSkipReason,
+  SHOTS_DIR,
+  startPaperInUi,
+  startServeSession,
+  type ServeSession,
+} from '../helpers/e2e-session.ts';
 import { TEST_KEY } from '../helpers/live-venue.ts';
-import { waitFor } from '../helpers/wait-for.ts';
 
 /*
  * Paper trading from the UI against a real `hyperdesk sim-exchange` and `hyperdesk serve` in
@@ -18,52 +19,24 @@ import { waitFor } from '../helpers/wait-for.ts';
  * request budget in the status bar, and mainnet refused until its phrase is typed.
  */
 
-const skipReason = browserUnavailableReason();
-if (skipReason) console.warn(`e2e skipped: ${skipReason}`);
-if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
-  throw new Error('the UI is not built: run "npm run build" (npm test does it first)');
-}
-
-const SHOTS = join(ARTIFACTS_DIR, 'e2e');
+const skipReason = e2eSkipReason();
 
 describe.skipIf(skipReason !== null)('paper trading: sim-exchange + hyperdesk serve + Chromium', () => {
-  let sim: CliProcess;
+  let session: ServeSession;
   let simUrl: string;
-  let server: Awaited<ReturnType<typeof startServeProcess>>;
-  let browser: Browser;
-  const tmp = tempDir();
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    sim = runHyperdesk(['sim-exchange', '--port', '0', '--coins', 'BTC'], { HYPERDESK_LOG_LEVEL: 'warn' });
-    simUrl = await waitFor(() => /at (http:\/\/\S+),/.exec(sim.stdout())?.[1], 20_000, 'sim-exchange');
-    server = await startServeProcess(tmp.dir);
-    browser = await launchBrowser();
+    session = await startServeSession({ sim: { coins: ['BTC'] } });
+    simUrl = session.simUrl ?? '';
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (sim) {
-      sim.child.kill('SIGINT');
-      await sim.exited;
-    }
-    tmp.remove();
+    await session?.stop();
   });
 
   it('starts a paper session, buys, shows a refusal with its reason, and kills to flat', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByTestId('side-panels').waitFor();
-    await page.getByTestId('tab-trade').click();
-
+    const { page, errors } = await session.openPage();
     // Start form: the sim's URL, BTC, 10000.
-    await page.getByTestId('trading-url').fill(simUrl);
-    await page.getByTestId('trading-coin').fill('BTC');
-    await page.getByTestId('trading-capital').fill('10000');
-    await page.getByTestId('trading-start').click();
-    await page.getByTestId('blotter').waitFor({ timeout: 20_000 });
+    await startPaperInUi(page, simUrl);
     // The status bar says PAPER, unmistakably, and offers the kill switch.
     expect(await page.getByTestId('paper-badge').textContent()).toContain('PAPER');
     await page.getByTestId('kill-switch').waitFor();
@@ -75,13 +48,13 @@ describe.skipIf(skipReason !== null)('paper trading: sim-exchange + hyperdesk se
     await expect.poll(() => page.getByTestId('ticket-notional').textContent()).toMatch(/^\$\d+\.\d{2}$/);
     expect(await page.getByTestId('ticket-fee').textContent()).toMatch(/^\$\d+\.\d{2}$/);
     await page.getByTestId('ticket-review').click();
-    await page.screenshot({ path: join(SHOTS, 'trading-ticket-confirm.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trading-ticket-confirm.png') });
     await page.getByTestId('ticket-confirm').click();
     await expect
       .poll(() => page.getByTestId('blotter-position').textContent(), { timeout: 10_000 })
       .toBe('long 0.01 BTC');
     await page.getByTestId('blotter-fills').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'trading-position.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trading-position.png') });
 
     // Below the venue's $10 minimum: refused, and the toast says why.
     await page.getByTestId('ticket-qty').fill('0.00001');
@@ -90,7 +63,7 @@ describe.skipIf(skipReason !== null)('paper trading: sim-exchange + hyperdesk se
     const toast = page.getByTestId('toast').filter({ hasText: 'Order refused' });
     await toast.waitFor({ timeout: 10_000 });
     expect(await toast.textContent()).toMatch(/below the venue's minimum of \$10/);
-    await page.screenshot({ path: join(SHOTS, 'trading-refused.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trading-refused.png') });
     expect(await page.getByTestId('blotter-position').textContent()).toBe('long 0.01 BTC');
 
     // The kill switch, after its confirmation: flat and halted.
@@ -100,65 +73,31 @@ describe.skipIf(skipReason !== null)('paper trading: sim-exchange + hyperdesk se
     await page.getByTestId('trading-halted').waitFor();
     expect(await page.getByTestId('trading-halted').textContent()).toContain('HALTED');
     await page.getByTestId('status-halted').waitFor();
-    await page.screenshot({ path: join(SHOTS, 'trading-killed.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trading-killed.png') });
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
 });
 
-/** `hyperdesk serve` with extra environment (the signing key), resolved once it listens. */
-async function startServeWithEnv(dataDir: string, env: NodeJS.ProcessEnv) {
-  const proc = runHyperdesk(['serve', '--port', '0', '--data-dir', dataDir], { HYPERDESK_LOG_LEVEL: 'warn', ...env });
-  const url = await waitFor(
-    () => {
-      if (proc.child.exitCode !== null) throw new Error(`hyperdesk serve exited: ${proc.stderr()}`);
-      return /running at (http:\/\/\S+)/.exec(proc.stdout())?.[1];
-    },
-    30_000,
-    'hyperdesk serve',
-  );
-  return {
-    url,
-    async stop() {
-      proc.child.kill('SIGTERM');
-      await proc.exited;
-    },
-  };
-}
-
 describe.skipIf(skipReason !== null)('live trading: sim-exchange + hyperdesk serve + Chromium', () => {
-  let sim: CliProcess;
+  let session: ServeSession;
   let simUrl: string;
-  let server: Awaited<ReturnType<typeof startServeWithEnv>>;
-  let browser: Browser;
-  const tmp = tempDir();
   const address = new HlSigner(TEST_KEY, true).address;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    sim = runHyperdesk(['sim-exchange', '--port', '0', '--coins', 'BTC', '--fund', `${address}=10000`], {
-      HYPERDESK_LOG_LEVEL: 'warn',
-    });
-    simUrl = await waitFor(() => /at (http:\/\/\S+),/.exec(sim.stdout())?.[1], 20_000, 'sim-exchange');
     // The test key (used nowhere else) where `hyperdesk trade` looks for it without --secrets.
-    server = await startServeWithEnv(tmp.dir, { HYPERDESK_SIGNING_KEY: TEST_KEY });
-    browser = await launchBrowser();
+    session = await startServeSession({
+      sim: { coins: ['BTC'], fund: [`${address}=10000`] },
+      env: { HYPERDESK_SIGNING_KEY: TEST_KEY },
+    });
+    simUrl = session.simUrl ?? '';
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (sim) {
-      sim.child.kill('SIGINT');
-      await sim.exited;
-    }
-    tmp.remove();
+    await session?.stop();
   });
 
   it('asks for the typed phrase on mainnet, starts LIVE on the sim, and shows LIVE and the request budget', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    const { page, errors } = await session.openPage();
     await page.getByTestId('side-panels').waitFor();
     await page.getByTestId('tab-trade').click();
     await page.getByTestId('trading-mode-live').click();
@@ -171,7 +110,7 @@ describe.skipIf(skipReason !== null)('live trading: sim-exchange + hyperdesk ser
     expect(await page.getByTestId('trading-start').isDisabled()).toBe(true);
     await page.getByTestId('trading-confirmation').fill('BTC MAINNET');
     expect(await page.getByTestId('trading-start').isDisabled()).toBe(false);
-    await page.screenshot({ path: join(SHOTS, 'trading-live-mainnet-phrase.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trading-live-mainnet-phrase.png') });
 
     // The sim, signed as testnet: a live session with the stored key.
     await page.getByTestId('trading-network').selectOption('custom');
@@ -206,7 +145,7 @@ describe.skipIf(skipReason !== null)('live trading: sim-exchange + hyperdesk ser
     await expect
       .poll(() => page.getByTestId('blotter-order-price').first().textContent(), { timeout: 10_000 })
       .toBe('31000');
-    await page.screenshot({ path: join(SHOTS, 'trading-live.png') });
+    await page.screenshot({ path: join(SHOTS_DIR, 'trading-live.png') });
 
     await page.getByTestId('kill-switch').click();
     await page.getByTestId('kill-confirm').click();

@@ -94,8 +94,11 @@ export interface ServeSessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Runs on `dir` before the server starts (files the test learns or loads). */
   prepare?: (dir: string) => void | Promise<void>;
-  /** Starts `hyperdesk sim-exchange --coins …` first, its address in `simUrl`. */
-  sim?: { coins: readonly string[] };
+  /**
+   * Starts `hyperdesk sim-exchange --coins …` first, its address in `simUrl`; `fund` gives
+   * accounts their starting balance (`0xAddress=10000`).
+   */
+  sim?: { coins: readonly string[]; fund?: readonly string[] };
 }
 
 /**
@@ -121,7 +124,7 @@ export async function startServeSession(options: ServeSessionOptions = {}): Prom
     await options.prepare?.(dir);
     let simUrl: string | undefined;
     if (options.sim) {
-      const started = await startSim(0, options.sim.coins);
+      const started = await startSim(0, options.sim.coins, options.sim.fund);
       sim = started;
       simUrl = started.url;
     }
@@ -148,4 +151,15 @@ export async function startServeSession(options: ServeSessionOptions = {}): Prom
     await stop();
     throw error;
   }
+}
+
+/** Opens the Trade tab and starts a paper session on `coin` of the venue at `apiUrl`; resolves when the blotter shows. */
+export async function startPaperInUi(page: Page, apiUrl: string, coin = 'BTC', capital = '10000'): Promise<void> {
+  await page.getByTestId('side-panels').waitFor();
+  await page.getByTestId('tab-trade').click();
+  await page.getByTestId('trading-url').fill(apiUrl);
+  await page.getByTestId('trading-coin').fill(coin);
+  await page.getByTestId('trading-capital').fill(capital);
+  await page.getByTestId('trading-start').click();
+  await page.getByTestId('blotter').waitFor({ timeout: 20_000 });
 }

@@ -31,8 +31,10 @@ export async function startServe(config: string, env: NodeJS.ProcessEnv = {}): P
 export async function startSim(
   port = 0,
   coins: readonly string[] = ['BTC'],
+  fund: readonly string[] = [],
 ): Promise<CliProcess & { url: string; port: number }> {
-  const sim = runHyperdesk(['sim-exchange', '--port', String(port), '--coins', coins.join(',')], {
+  const funding = fund.flatMap((account) => ['--fund', account]);
+  const sim = runHyperdesk(['sim-exchange', '--port', String(port), '--coins', coins.join(','), ...funding], {
     HYPERDESK_LOG_LEVEL: 'error',
   });
   const url = await waitFor(

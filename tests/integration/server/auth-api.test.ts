@@ -5,7 +5,7 @@ import type { EngineGateway } from '../../../src/host/engine-gateway.ts';
 import type { EventMessage } from '../../../src/shared/contract/protocol.ts';
 import { generateToken, hashToken } from '../../../src/server/auth/api-tokens.ts';
 import type { ApiRole } from '../../../src/server/auth/auth-config.ts';
-import { startHttpServer, WS_CLOSE_UNAUTHORIZED } from '../../../src/server/http-server.ts';
+import { startHttpServer, WS_CLOSE_UNAUTHORIZED, type HttpServerOptions } from '../../../src/server/http-server.ts';
 import { SAMPLE_LOAD } from '../../helpers/engine-config.ts';
 import { startTestServer } from '../../helpers/start-server.ts';
 
@@ -261,15 +261,16 @@ const echoEngine: EngineGateway = {
   onEvent: () => () => undefined,
 };
 
+/** A server on a free loopback port with `options` (an engine, at least) and test defaults. */
+function loopbackServer(options: Partial<HttpServerOptions> & Pick<HttpServerOptions, 'engine'>) {
+  return startHttpServer({ staticDir: null, host: '127.0.0.1', port: 0, version: 't', ...options });
+}
+
 describe('rate limit', () => {
   it('answers 429 with Retry-After past the burst, over HTTP and WebSocket, then recovers', async () => {
     const token = generateToken();
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       auth: {
         tokens: [{ name: 'bot', role: 'viewer', sha256: hashToken(token) }],
         rateLimit: { perSecond: 4, burst: 4 },
@@ -324,12 +325,8 @@ describe('rate limit', () => {
   });
 
   it('keys unauthenticated callers by address, so wrong tokens are limited too', async () => {
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       auth: {
         tokens: [{ name: 'bot', role: 'viewer', sha256: hashToken(generateToken()) }],
         rateLimit: { perSecond: 1, burst: 3 },
@@ -355,12 +352,8 @@ describe('rate limit', () => {
 describe('CORS', () => {
   it('sends CORS headers and answers preflights only for listed origins', async () => {
     const token = generateToken();
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       auth: {
         tokens: [{ name: 'dash', role: 'viewer', sha256: hashToken(token) }],
         corsOrigins: ['https://dash.example'],
@@ -410,12 +403,8 @@ describe('CORS', () => {
   });
 
   it('has CORS off by default', async () => {
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       auth: {},
     });
     try {
@@ -439,12 +428,8 @@ describe('open API', () => {
   });
 
   it('needs no token on loopback when none is configured, and says so to the UI', async () => {
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       auth: {},
     });
     try {
@@ -499,12 +484,8 @@ async function connect(url: string, headers: Record<string, string>) {
 describe('event fan-out', () => {
   it('pushes SettingsChanged (the GetSettings view) to traders and admins only, never to viewers', async () => {
     const engine = eventEngine();
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: engine.gateway,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       auth: { tokens: tokenConfig },
     });
     try {
@@ -525,12 +506,8 @@ describe('event fan-out', () => {
 
   it('closes a browser socket whose session expired at the next event instead of streaming on', async () => {
     const engine = eventEngine();
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: engine.gateway,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       // 0.0004 h ≈ 1.4 s: long enough to connect, short enough to wait out.
       auth: { tokens: tokenConfig, sessionHours: 0.0004 },
     });
@@ -568,12 +545,8 @@ describe('open API off loopback', () => {
 
 describe('slow clients (slowloris)', () => {
   it('drops a connection that trickles its headers, but leaves an open WebSocket alone', async () => {
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       timeouts: { headersMs: 300, requestMs: 600 },
     });
     try {
@@ -611,12 +584,8 @@ describe('slow clients (slowloris)', () => {
 describe('unexpected errors', () => {
   it('answers a generic 500 and keeps the internal message (server paths) in the log', async () => {
     const logged: string[] = [];
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       log: (level, message) => logged.push(`${level} ${message}`),
       opsRoutes: {
         '/metrics': () => {
@@ -642,12 +611,8 @@ describe('unexpected errors', () => {
 describe('WebSocket heartbeat', () => {
   it('drops a peer that stopped answering pings and keeps one that answers', async () => {
     const logged: string[] = [];
-    const server = await startHttpServer({
+    const server = await loopbackServer({
       engine: echoEngine,
-      staticDir: null,
-      host: '127.0.0.1',
-      port: 0,
-      version: 't',
       log: (level, message) => logged.push(`${level} ${message}`),
       timeouts: { headersMs: 15_000, requestMs: 30_000, wsPingMs: 200 },
     });

@@ -424,17 +424,34 @@ export class TradingService implements EngineComponent {
     if (ticket.kind !== 'market' || (ticket.stop === undefined && ticket.takeProfit === undefined)) {
       return { accepted: true, reason: null };
     }
+    // From here the entry is on the venue: a failure must not read as if nothing had happened.
+    try {
+      return await this.protect(active, ticket, order);
+    } catch (error) {
+      return {
+        accepted: false,
+        reason: `the entry was sent but its stop/target were not placed (${(error as Error).message}): check the position`,
+      };
+    }
+  }
+
+  /** The stop and target of a filled market entry; the entry closed when the venue refuses them. */
+  private async protect(active: Active, ticket: Ticket, order: Omit<ExecOrder, 'cloid'>): Promise<Outcome> {
+    const trader = active.session.trader;
     // The protection covers what the venue holds, however much of the entry filled.
     const position = await this.venueQty(active);
     if (position.isZero()) return { accepted: true, reason: null };
     const exit = position.isPositive() ? 'sell' : 'buy';
+    // On the venue's price grid, as the trader's own entries: the stop rounded away from the
+    // entry (never tighter than asked), the target towards it. An off-grid price sent as typed
+    // is refused after the entry filled, and the entry is then closed at the trader's cost.
     const bracket = (kind: 'stop-market' | 'take-profit-market', at: string): Omit<ExecOrder, 'cloid'> => ({
       coin: active.coin,
       side: exit,
       qty: position.abs(),
       kind,
       limitPrice: null,
-      triggerPrice: new Decimal(at),
+      triggerPrice: active.opened.execution.roundPrice(active.coin, new Decimal(at), exit === 'sell' ? 'down' : 'up'),
       tif: 'gtc',
       reduceOnly: true,
     });
@@ -453,9 +470,15 @@ export class TradingService implements EngineComponent {
     if (problem === null) return { accepted: true, reason: null };
     // A position without its stop is not one to keep: close what the entry opened.
     await trader.orders.cancel(placed.filter((t) => t.status !== 'rejected').map((t) => t.order.cloid));
-    await trader.orders.submit([
+    const [close] = await trader.orders.submit([
       { ...order, side: exit, qty: position.abs(), kind: 'market', limitPrice: null, tif: 'ioc', reduceOnly: true },
     ]);
+    if (!close || close.status === 'rejected') {
+      return {
+        accepted: false,
+        reason: `stop/target refused (${problem}), and closing the entry was refused too (${close?.reason ?? 'no status'}): the position is open WITHOUT a stop`,
+      };
+    }
     return { accepted: false, reason: `stop/target refused (${problem}): the entry was closed` };
   }
 
@@ -549,6 +572,10 @@ export class TradingService implements EngineComponent {
         message: `risk ${percent}% is above the session's limit of ${active.rules.riskPercent}% per trade`,
       };
     }
+    // The sizing takes the stop's distance either side: a stop above a buy would size the entry and
+    // then close it at once.
+    const side = bracketSideRefusal(ticket, await active.opened.execution.mark(active.coin));
+    if (side) return side;
     const held = await this.venueQty(active);
     if (!held.isZero() && held.isPositive() === (ticket.side === 'buy')) {
       return {
@@ -574,16 +601,25 @@ export class TradingService implements EngineComponent {
         : ticket.kind === 'stop-market'
           ? new Decimal(ticket.triggerPrice ?? '0')
           : mark;
-    const denial = active.session.trader.risk.check(
-      {
-        coin: active.coin,
-        reduceOnly,
-        notionalAfter: held.plus(signed).abs().times(price),
-        equity: account.equity,
-        openPositionsAfter: 1,
-      },
-      Date.now(),
-    );
+    // Working orders that add to the position count as filled: resting entries each within the
+    // limits must not add up, once they fill, to a position above them.
+    const working = active.session.trader.orders.open
+      .filter((o) => o.order.coin === active.coin && !o.order.reduceOnly && o.order.side === ticket.side)
+      .reduce((sum, o) => sum.plus(o.order.qty.minus(o.filledQty)), ZERO);
+    const after = held.plus(signed).plus(ticket.side === 'buy' ? working : working.neg());
+    const others = account.positions.filter((p) => p.coin !== active.coin && !p.qty.isZero()).length;
+    const denial =
+      bracketSideRefusal(ticket, price) ??
+      active.session.trader.risk.check(
+        {
+          coin: active.coin,
+          reduceOnly,
+          notionalAfter: after.abs().times(price),
+          equity: account.equity,
+          openPositionsAfter: others + 1,
+        },
+        Date.now(),
+      );
     return { denial, qty, price, reduceOnly };
   }
 
@@ -775,6 +811,29 @@ export class TradingService implements EngineComponent {
         .catch((error: unknown) => this.options.log?.('warn', `trading state: ${(error as Error).message}`));
     }, wait);
   }
+}
+
+/**
+ * A market entry's stop and target on the wrong side of the price it fills at: a stop above a
+ * buy (or below a sell) triggers at once and closes the entry at the trader's cost. Checked
+ * before the entry is sent; the ticket panel checks it too, but the service must not rely on it.
+ */
+function bracketSideRefusal(ticket: Ticket, price: Decimal): Refusal | null {
+  if (ticket.kind !== 'market') return null;
+  const long = ticket.side === 'buy';
+  if (ticket.stop !== undefined && (long ? price.lte(ticket.stop) : price.gte(ticket.stop))) {
+    return {
+      rule: 'stop',
+      message: `stop ${ticket.stop} is ${long ? 'not below' : 'not above'} the price ${price.toFixed()} of the ${ticket.side}`,
+    };
+  }
+  if (ticket.takeProfit !== undefined && (long ? price.gte(ticket.takeProfit) : price.lte(ticket.takeProfit))) {
+    return {
+      rule: 'takeProfit',
+      message: `take-profit ${ticket.takeProfit} is ${long ? 'not above' : 'not below'} the price ${price.toFixed()} of the ${ticket.side}`,
+    };
+  }
+  return null;
 }
 
 const FINAL_VIEW: ReadonlySet<string> = new Set(['filled', 'canceled', 'rejected', 'expired']);

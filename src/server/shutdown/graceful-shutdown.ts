@@ -9,6 +9,8 @@ export interface ShutdownOptions {
   /** Ends the process (tests replace it). */
   readonly exit?: (code: number) => void;
   readonly signals?: readonly NodeJS.Signals[];
+  /** When aborted before a signal came, the handlers are removed (nothing left to stop). */
+  readonly cancel?: AbortSignal;
 }
 
 /**
@@ -49,5 +51,44 @@ export function waitForShutdown(options: ShutdownOptions): Promise<number> {
         });
     };
     for (const signal of signals) process.on(signal, onSignal);
+    options.cancel?.addEventListener('abort', () => {
+      if (!started) for (const s of signals) process.off(s, onSignal);
+    });
   });
+}
+
+/**
+ * Runs `start` with the signal handlers already installed, then waits for a signal as
+ * {@link waitForShutdown} does. A signal that comes while `start` is still under way (opening
+ * the journal, the first lease attempt) is not lost: what was started is stopped as soon as it
+ * is up, within the same grace. This matters in a container, where the server is PID 1: a
+ * signal with no handler installed is ignored there, and the kubelet would end the pod with
+ * SIGKILL after its grace period, the lease unreleased and the session never stopped. A
+ * `start` that fails removes the handlers and rethrows.
+ */
+export async function runUntilSignalled<T extends { stop(): Promise<void> }>(
+  start: () => Promise<T>,
+  options: Omit<ShutdownOptions, 'stop' | 'cancel'>,
+  onStarted?: (handle: T) => void,
+): Promise<number> {
+  const cancel = new AbortController();
+  const stopped = waitForShutdown({
+    ...options,
+    cancel: cancel.signal,
+    stop: async () => {
+      // Only ever called from a signal handler, so after the assignment below.
+      const handle = await starting.catch(() => null);
+      await handle?.stop();
+    },
+  });
+  const starting = start();
+  let handle: T;
+  try {
+    handle = await starting;
+  } catch (error) {
+    cancel.abort();
+    throw error;
+  }
+  onStarted?.(handle);
+  return stopped;
 }

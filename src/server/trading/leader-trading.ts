@@ -220,6 +220,10 @@ export class LeaderTrading {
     const fence = fenceExecution(run.execution, this.options.isLeader);
     this.starting = fence;
     try {
+      // Shutdown or a lost lease while the venue was being opened (nothing could fence it
+      // then): do not go on to start a session nobody wants.
+      if (this.closing || !this.wanted)
+        throw new Error('stopped (lease lost or shutting down) before the session started');
       lock = RunLock.acquire(lockPathOf(dataDir, run.runId), `trading ${run.coin} (${run.mode}) for ${run.account}`);
       const journal = new SqliteJournal(run.db, run.runId).read();
       let tradingMetrics: TradingMetrics | null = null;

@@ -5,7 +5,11 @@ import type { SecretStore } from '../../../src/adapters/secrets/secret-store.ts'
 import { openDatabase } from '../../../src/adapters/sqlite/open-database.ts';
 import { SystemClock } from '../../../src/adapters/system-clock.ts';
 import { Kernel } from '../../../src/engine/kernel/kernel.ts';
+import type { ExecutionClient } from '../../../src/engine/execution/execution-client.ts';
+import type { OrderManager } from '../../../src/engine/execution/order-manager.ts';
 import { TradingService } from '../../../src/host/trading/trading-service.ts';
+import { TransportError } from '../../../src/shared/contract/errors.ts';
+import { SettingsSchema, type Settings } from '../../../src/shared/contract/settings.ts';
 import { contractDriver } from '../../helpers/contract-driver.ts';
 import { startRealClockSim } from '../../helpers/hl-sim.ts';
 import { fundTestAccount, TEST_KEY } from '../../helpers/live-venue.ts';
@@ -23,13 +27,19 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(secrets: SecretStore) {
+async function setup(secrets: SecretStore, settings?: () => Settings) {
   const sim = await startRealClockSim();
   cleanups.push(() => sim.close());
   const { dir, remove } = tempDir();
   cleanups.push(remove);
   const db = openDatabase(':memory:');
-  const service = new TradingService({ db, dataDir: dir, secrets, deadManMs: 30_000 });
+  const service = new TradingService({
+    db,
+    dataDir: dir,
+    secrets,
+    deadManMs: 30_000,
+    ...(settings ? { settings } : {}),
+  });
   const kernel = new Kernel({ clock: new SystemClock(), mode: 'research' });
   kernel.register(service);
   const { send, call } = contractDriver(kernel);
@@ -38,7 +48,7 @@ async function setup(secrets: SecretStore) {
     await kernel.stop();
     db.close();
   });
-  return { sim, send, ok: call, db };
+  return { sim, send, ok: call, db, service };
 }
 
 function keyStore(): SecretStore {
@@ -98,6 +108,109 @@ describe('live trading through the contract (hl-sim)', () => {
     const stopped = await ok('StopPaperSession', {});
     expect(stopped.status).toBe('idle');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
+  }, 60_000);
+
+  it('puts a typed stop and target onto the venue grid, and refuses a stop on the wrong side before the entry', async () => {
+    const secrets = keyStore();
+    await secrets.set('signing-key', TEST_KEY);
+    const { sim, ok } = await setup(secrets);
+    sim.exchange.setPrice('BTC', '50000');
+    const address = fundTestAccount(sim.exchange, 10_000);
+    await ok('StartTradingSession', { mode: 'live', coin: 'BTC', network: 'custom', apiUrl: sim.url });
+
+    // A stop above a buy would trigger at once: refused before anything is sent, at Review too.
+    const wrongSide = { side: 'buy', kind: 'market', qty: '0.01', stop: '55000' } as const;
+    const checked = await ok('CheckTicket', wrongSide);
+    expect(checked).toMatchObject({ allowed: false, rule: 'stop' });
+    expect(await ok('SubmitTicket', wrongSide)).toMatchObject({ accepted: false });
+    expect((await ok('GetTradingState', {})).position.qty).toBe('0');
+    // Sized by the risk to it, too: the sizing takes the distance either side of the price.
+    const riskedWrongSide = { side: 'buy', kind: 'market', riskPercent: 1, stop: '50100' } as const;
+    expect(await ok('CheckTicket', riskedWrongSide)).toMatchObject({ allowed: false, rule: 'stop' });
+    expect(await ok('SubmitTicket', riskedWrongSide)).toMatchObject({ accepted: false });
+    expect((await ok('GetTradingState', {})).position.qty).toBe('0');
+
+    // BTC prices above 10000 are whole (5 significant figures): 45000.5 and 60000.5 go onto the grid
+    // (the stop away from the entry, the target towards it) rather than being refused after the fill.
+    const answer = await ok('SubmitTicket', {
+      side: 'buy',
+      kind: 'market',
+      qty: '0.01',
+      stop: '45000.5',
+      takeProfit: '60000.5',
+    });
+    expect(answer).toEqual({ accepted: true, reason: null });
+    const state = await ok('GetTradingState', {});
+    expect(state.position.qty).toBe('0.01');
+    const triggers = state.orders.map((o) => `${o.kind}@${o.triggerPrice}`).sort();
+    expect(triggers).toEqual(['stop-market@45000', 'take-profit-market@60000']);
+    expect(sim.exchange.user(address)).toBeDefined();
+  }, 60_000);
+
+  it('counts working entries against the position limits: resting orders cannot add up past them', async () => {
+    const secrets = keyStore();
+    await secrets.set('signing-key', TEST_KEY);
+    const settings = SettingsSchema.parse({ risk: { maxPositionNotional: '5000' } });
+    const { sim, ok } = await setup(secrets, () => settings);
+    sim.exchange.setPrice('BTC', '50000');
+    fundTestAccount(sim.exchange, 10_000);
+    await ok('StartTradingSession', { mode: 'live', coin: 'BTC', network: 'custom', apiUrl: sim.url });
+
+    // At most 5000 of notional: 0.06 BTC at 45000 is 2700 alone.
+    const entry = { side: 'buy', kind: 'limit', qty: '0.06', limitPrice: '45000' } as const;
+    expect(await ok('SubmitTicket', entry)).toEqual({ accepted: true, reason: null });
+    // A second one is 5400 once both fill: refused, at Review and at Confirm.
+    expect(await ok('CheckTicket', entry)).toMatchObject({ allowed: false, rule: 'max-position-notional' });
+    expect(await ok('SubmitTicket', entry)).toMatchObject({ accepted: false });
+    expect((await ok('GetTradingState', {})).orders).toHaveLength(1);
+    // A sell (the other way) is not counted with the resting buy.
+    expect(await ok('CheckTicket', { side: 'sell', kind: 'limit', qty: '0.06', limitPrice: '55000' })).toMatchObject({
+      allowed: true,
+    });
+  }, 60_000);
+
+  it('never reports an entry that is on the venue as refused-and-gone when its protection fails', async () => {
+    const secrets = keyStore();
+    await secrets.set('signing-key', TEST_KEY);
+    const { sim, ok, service } = await setup(secrets);
+    sim.exchange.setPrice('BTC', '50000');
+    fundTestAccount(sim.exchange, 10_000);
+    await ok('StartTradingSession', { mode: 'live', coin: 'BTC', network: 'custom', apiUrl: sim.url });
+    // What happens right after the entry is sent: set by each case below.
+    let afterEntry: (() => void) | null = null;
+    let readFails = false;
+    const active = (
+      service as unknown as {
+        active: { opened: { execution: ExecutionClient }; session: { trader: { orders: OrderManager } } };
+      }
+    ).active;
+    const { execution } = active.opened;
+    const { orders } = active.session.trader;
+    const account = execution.account.bind(execution);
+    execution.account = () => (readFails ? Promise.reject(new TransportError('connection reset')) : account());
+    const submit = orders.submit.bind(orders);
+    orders.submit = async (...args: Parameters<OrderManager['submit']>) => {
+      const placed = await submit(...args);
+      const hook = afterEntry;
+      afterEntry = null;
+      hook?.();
+      return placed;
+    };
+    const ticket = { side: 'buy', kind: 'market', qty: '0.01', stop: '45000' } as const;
+
+    // The position read after the fill fails: not "refused" with a bare network error.
+    afterEntry = () => (readFails = true);
+    const lost = await ok('SubmitTicket', ticket);
+    readFails = false;
+    expect(lost.accepted).toBe(false);
+    expect(lost.reason).toMatch(/entry was sent but its stop\/target were not placed.*connection reset/);
+    expect((await ok('GetTradingState', {})).position.qty).toBe('0.01');
+
+    // The venue refuses the stop and then the close: not "the entry was closed".
+    afterEntry = () => sim.exchange.rejectNext(2, 'venue busy');
+    const open = await ok('SubmitTicket', ticket);
+    expect(open.accepted).toBe(false);
+    expect(open.reason).toMatch(/closing the entry was refused too.*WITHOUT a stop/);
   }, 60_000);
 
   it('refuses mainnet without the typed phrase, and a live start without a stored key says where to put one', async () => {

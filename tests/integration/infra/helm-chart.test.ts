@@ -302,8 +302,15 @@ describe.skipIf(!HELM)('helm chart (rendered by helm, checked against the Kubern
     expect(egress).toHaveLength(4);
     expect(egress[0]!.ports.map((p) => p.port)).toEqual([53, 53]);
     const cidrs = egress.slice(1).map((rule) => rule.to.map((t) => at(t, 'ipBlock.cidr')));
-    expect(cidrs).toEqual([['10.30.200.0/24'], ['160.79.104.0/23'], ['10.30.0.0/16']]);
+    expect(cidrs).toEqual([['10.30.200.0/24'], ['160.79.104.0/23'], ['10.30.0.0/16', '172.20.0.1/32']]);
     for (const rule of egress.slice(1)) expect(rule.ports).toEqual([{ port: 443, protocol: 'TCP' }]);
+    // The engine dials the `kubernetes` Service's ClusterIP (KUBERNETES_SERVICE_HOST); the VPC CNI
+    // enforces egress before kube-proxy's DNAT, so the VPC CIDR alone would cut off the Lease.
+    for (const env of ['staging', 'production'] as const) {
+      const rules = at(one(renders[env]!, 'NetworkPolicy'), 'spec.egress') as { to: unknown[] }[];
+      const allowed = rules.flatMap((rule) => rule.to.map((t) => at(t, 'ipBlock.cidr')));
+      expect(allowed, env).toContain('172.20.0.1/32');
+    }
   });
 
   it('PodDisruptionBudget and ServiceMonitor select the engine pod; the Service exposes /metrics', () => {
@@ -312,6 +319,9 @@ describe.skipIf(!HELM)('helm chart (rendered by helm, checked against the Kubern
     expect(at(one(objects, 'PodDisruptionBudget'), 'spec.selector.matchLabels')).toEqual(selector);
     expect(at(one(objects, 'PodDisruptionBudget'), 'spec.maxUnavailable')).toBe(0);
     expect(at(one(objects, 'Service'), 'spec.selector')).toEqual(selector);
+    // One replica: a not-ready pod (venue down, stale candles) must still serve the API (kill
+    // switch) and the UI through the Service and the Ingress.
+    expect(at(one(objects, 'Service'), 'spec.publishNotReadyAddresses')).toBe(true);
     const monitor = one(objects, 'ServiceMonitor');
     expect(at(monitor, 'spec.endpoints.0')).toMatchObject({ port: 'http', path: '/metrics' });
     const serviceLabels = one(objects, 'Service').metadata.labels!;
@@ -322,7 +332,12 @@ describe.skipIf(!HELM)('helm chart (rendered by helm, checked against the Kubern
 
   it('PrometheusRule: every required alert, using only metric names the server exports', () => {
     const rule = one(renders.production!, 'PrometheusRule');
-    const rules = (at(rule, 'spec.groups') as { rules: { alert: string; expr: string }[] }[]).flatMap((g) => g.rules);
+    const rules = (
+      at(rule, 'spec.groups') as { rules: { alert: string; expr: string; labels: Record<string, string> }[] }[]
+    ).flatMap((g) => g.rules);
+    // max(...) and sum(...) drop the namespace label: without a static one, ALERTS{namespace=...}
+    // (the dashboard's alert list) and namespace-based routing never see these alerts.
+    for (const r of rules) expect(r.labels.namespace, r.alert).toBe('trading');
     const alerts = rules.map((r) => r.alert);
     for (const required of [
       'HyperdeskDown',
@@ -344,6 +359,12 @@ describe.skipIf(!HELM)('helm chart (rendered by helm, checked against the Kubern
       // Scoped to this release's series.
       expect(r.expr, r.alert).toContain('namespace="trading",job="hyperdesk"');
     }
+    // No trading section, no venue connection: the disconnection alert would page for good.
+    const defaults = (at(one(renders.defaults!, 'PrometheusRule'), 'spec.groups') as { rules: { alert: string }[] }[])
+      .flatMap((g) => g.rules)
+      .map((r) => r.alert);
+    expect(defaults).not.toContain('HyperdeskExchangeDisconnected');
+    expect(defaults).toContain('HyperdeskDown');
     // Thresholds come from the environment's values.
     expect(rules.find((r) => r.alert === 'HyperdeskPositionStuck')!.expr).toContain('> 86400');
   });
@@ -381,5 +402,26 @@ describe.skipIf(!HELM)('helm chart (rendered by helm, checked against the Kubern
     expect(() => render('rel', [...MINIMAL, '--set', 'image.tag=latest'])).toThrow(/tag/);
     expect(() => render('rel', [...MINIMAL.slice(0, -2)])).toThrow(/auth.tokens/);
     expect(() => render('rel', [...MINIMAL, '--set', 'config.server.port=1'])).toThrow(/config/);
+    // Live with an agent key and no account: orders would trade one account while the engine
+    // watched another (the agent's own, empty).
+    const liveNoAccount = [
+      '--set',
+      'config.trading.mode=live',
+      '--set',
+      'config.trading.coin=BTC',
+      '--set',
+      'config.trading.strategy.name=sma-cross',
+    ];
+    expect(() => render('rel', [...MINIMAL, ...liveNoAccount])).toThrow(/config.trading.account: required/);
+    expect(() =>
+      render('hyperdesk', [
+        '-f',
+        join(CHART_DIR, 'values-production.yaml'),
+        '--set',
+        `image.digest=${DIGEST}`,
+        '--set',
+        'config.trading.account=',
+      ]),
+    ).toThrow(/config.trading.account: required/);
   });
 });

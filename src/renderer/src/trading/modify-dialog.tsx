@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useEngineClient } from '../client/engine-context.ts';
 import { useToast } from '../panels/toast.tsx';
-import { clearModify, useModifyStore } from './modify-store.ts';
+import { clearModify, setModifyUnderstood, useModifyStore } from './modify-store.ts';
 import { useTradingStore } from './trading-store.ts';
 
 const FIELD_LABEL = { limitPrice: 'limit price', triggerPrice: 'trigger price' } as const;
@@ -20,7 +20,8 @@ export function ModifyOrderDialog() {
   const live = useTradingStore((s) => s.state?.mode === 'live');
   const mainnet = useTradingStore((s) => s.state?.mode === 'live' && s.state.network === 'mainnet');
   const [sending, setSending] = useState(false);
-  const [understood, setUnderstood] = useState(false);
+  // In the store with the move: a move dropped by Escape leaves no ticked box for the next one.
+  const understood = useModifyStore((s) => s.understood);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef<Element | null>(null);
 
@@ -50,7 +51,6 @@ export function ModifyOrderDialog() {
       .catch((error: unknown) => toast({ title: 'Modify failed', message: (error as Error).message }))
       .finally(() => {
         setSending(false);
-        setUnderstood(false);
         clearModify();
       });
   };
@@ -82,7 +82,7 @@ export function ModifyOrderDialog() {
               type="checkbox"
               checked={understood}
               data-testid="modify-understood"
-              onChange={(e) => setUnderstood(e.target.checked)}
+              onChange={(e) => setModifyUnderstood(e.target.checked)}
             />
             I understand this moves a real order with real money on MAINNET.
           </label>
@@ -98,15 +98,7 @@ export function ModifyOrderDialog() {
           >
             {sending ? 'Sending…' : 'Confirm modify'}
           </button>
-          <button
-            type="button"
-            disabled={sending}
-            onClick={() => {
-              setUnderstood(false);
-              clearModify();
-            }}
-            data-testid="modify-cancel"
-          >
+          <button type="button" disabled={sending} onClick={clearModify} data-testid="modify-cancel">
             Cancel
           </button>
         </div>

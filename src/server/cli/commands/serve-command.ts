@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadServeConfig } from '../../config/load-serve-config.ts';
 import { createLogger } from '../../logger.ts';
 import { serve } from '../../serve.ts';
-import { waitForShutdown } from '../../shutdown/graceful-shutdown.ts';
+import { runUntilSignalled } from '../../shutdown/graceful-shutdown.ts';
 import type { CliIo } from '../program.ts';
 
 interface ServeCliOptions {
@@ -47,9 +47,11 @@ export function registerServe(program: Command, io: CliIo): void {
       });
       const human = config.log.format === undefined ? undefined : config.log.format === 'pretty';
       const logger = createLogger('hyperdesk', config.log.level, human);
-      const handle = await serve(config, strategy, logger);
-      const stopped = waitForShutdown({ graceMs: config.shutdown.graceMs, stop: () => handle.stop(), logger });
-      io.out(`HyperDesk is running at ${handle.url} (web mode). Press Ctrl+C to stop.\n`);
-      await stopped;
+      // The handlers go in before anything starts: a SIGTERM during start-up must not be lost.
+      await runUntilSignalled(
+        () => serve(config, strategy, logger),
+        { graceMs: config.shutdown.graceMs, logger },
+        (handle) => io.out(`HyperDesk is running at ${handle.url} (web mode). Press Ctrl+C to stop.\n`),
+      );
     });
 }

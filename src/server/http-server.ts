@@ -194,7 +194,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     if (url.pathname === '/healthz') {
-      sendJson(res, 200, { status: 'ok', engine: engine.state, protocol: PROTOCOL_VERSION, version: options.version });
+      // An engine the supervisor gave up restarting will not come back by itself: say so, so
+      // that a liveness probe restarts the process. Restarting (a crash being handled) is alive.
+      const failed = engine.state === 'failed';
+      sendJson(res, failed ? 503 : 200, {
+        status: failed ? 'engine failed' : 'ok',
+        engine: engine.state,
+        protocol: PROTOCOL_VERSION,
+        version: options.version,
+      });
       return;
     }
     if (url.pathname.startsWith('/api/')) {

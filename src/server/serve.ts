@@ -213,8 +213,13 @@ export async function serve(
     readiness,
     stop() {
       stopping ??= (async () => {
+        const failed: string[] = [];
+        // Every step runs even when one before it failed; the stop as a whole then fails.
         const step = async (what: string, work: () => Promise<void>) =>
-          work().catch((error: unknown) => logger.error(`shutdown: ${what}: ${(error as Error).message}`));
+          work().catch((error: unknown) => {
+            failed.push(what);
+            logger.error(`shutdown: ${what}: ${(error as Error).message}`);
+          });
         // The session first (it needs the lease and the venue), then the lease, so a standby
         // takes over only once this instance has stopped trading.
         await step('trading', async () => trading?.shutdown(config.shutdown.openOrders));
@@ -225,6 +230,7 @@ export async function serve(
         probe.close();
         stopCountingLlm();
         await step('engine', () => supervisor.stop());
+        if (failed.length > 0) throw new Error(`${failed.join(', ')} did not stop cleanly`);
       })();
       return stopping;
     },

@@ -16,7 +16,8 @@ export interface ShutdownOptions {
 /**
  * Resolves once SIGTERM or SIGINT has been handled: `stop` runs once (a second signal only
  * says it is under way), within `graceMs` or the process is ended with a log line saying so.
- * A clean stop resolves with exit code 0; should anything still hold the event loop open
+ * A clean stop resolves with exit code 0, a stop that failed somewhere with 1 (the orchestrator
+ * and the operator should know the journal or the lease may need a look); should anything still hold the event loop open
  * afterwards, the process is ended shortly after (the work is done; a forgotten timer must not
  * keep a pod in Terminating).
  */
@@ -38,16 +39,20 @@ export function waitForShutdown(options: ShutdownOptions): Promise<number> {
         exit(1);
       }, options.graceMs);
       force.unref();
+      let code = 0;
       options
         .stop()
-        .catch((error: unknown) => options.logger.error(`shutdown failed: ${(error as Error).message}`))
+        .catch((error: unknown) => {
+          code = 1;
+          options.logger.error(`shutdown failed: ${(error as Error).message}`);
+        })
         .finally(() => {
           clearTimeout(force);
           for (const s of signals) process.off(s, onSignal);
           options.logger.info(`stopped in ${Date.now() - began} ms`);
-          const linger = setTimeout(() => exit(0), 1000);
+          const linger = setTimeout(() => exit(code), 1000);
           linger.unref();
-          resolve(0);
+          resolve(code);
         });
     };
     for (const signal of signals) process.on(signal, onSignal);

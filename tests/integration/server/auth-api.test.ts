@@ -266,6 +266,30 @@ function loopbackServer(options: Partial<HttpServerOptions> & Pick<HttpServerOpt
   return startHttpServer({ staticDir: null, host: '127.0.0.1', port: 0, version: 't', ...options });
 }
 
+describe('/healthz', () => {
+  it('answers 503 once the engine has failed for good, so a liveness probe restarts the process', async () => {
+    let state: EngineGateway['state'] = 'restarting';
+    const engine: EngineGateway = {
+      get state() {
+        return state;
+      },
+      request: echoEngine.request,
+      onEvent: echoEngine.onEvent,
+    };
+    const server = await loopbackServer({ engine });
+    try {
+      const restarting = await fetch(`${server.url}/healthz`);
+      expect(restarting.status).toBe(200);
+      state = 'failed';
+      const failed = await fetch(`${server.url}/healthz`);
+      expect(failed.status).toBe(503);
+      expect(await failed.json()).toMatchObject({ status: 'engine failed', engine: 'failed' });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('rate limit', () => {
   it('answers 429 with Retry-After past the burst, over HTTP and WebSocket, then recovers', async () => {
     const token = generateToken();

@@ -152,6 +152,20 @@ describe('graceful shutdown', () => {
     expect(exits).toEqual([]);
   });
 
+  it('a stop that failed somewhere resolves with 1 and says why', async () => {
+    lines.length = 0;
+    const done = waitForShutdown({
+      graceMs: 5000,
+      logger,
+      signals: ['SIGUSR2'],
+      exit: () => undefined,
+      stop: () => Promise.reject(new Error('lease did not stop cleanly')),
+    });
+    process.emit('SIGUSR2', 'SIGUSR2');
+    expect(await done).toBe(1);
+    expect(lines).toContain('error shutdown failed: lease did not stop cleanly');
+  });
+
   it('past the grace period it exits with code 1 and a log line', async () => {
     lines.length = 0;
     const exits: number[] = [];

@@ -48,10 +48,11 @@ export function registerServe(program: Command, io: CliIo): void {
       const human = config.log.format === undefined ? undefined : config.log.format === 'pretty';
       const logger = createLogger('hyperdesk', config.log.level, human);
       // The handlers go in before anything starts: a SIGTERM during start-up must not be lost.
-      await runUntilSignalled(
+      const code = await runUntilSignalled(
         () => serve(config, strategy, logger),
         { graceMs: config.shutdown.graceMs, logger },
         (handle) => io.out(`HyperDesk is running at ${handle.url} (web mode). Press Ctrl+C to stop.\n`),
       );
+      if (code !== 0) process.exitCode = code;
     });
 }

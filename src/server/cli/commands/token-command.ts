@@ -25,7 +25,7 @@ export function registerToken(program: Command, io: CliIo): void {
       io.out(
         `token (shown once; give it to ${entry.name} and keep it secret):\n  ${value}\n\n` +
           `add to the server config under auth.tokens:\n` +
-          `  - { name: ${JSON.stringify(entry.name)}, role: ${entry.role}, sha256: ${entry.sha256} }\n`,
+          `  - { name: ${JSON.stringify(entry.name)}, role: ${entry.role}, sha256: ${JSON.stringify(entry.sha256)} }\n`,
       );
     });
 }

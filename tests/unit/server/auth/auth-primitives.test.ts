@@ -170,10 +170,10 @@ describe('hyperdesk token create', () => {
     const { code, out } = await cli('token', 'create', '--role', 'trader', '--name', 'alice');
     expect(code).toBe(0);
     const token = /^ {2}(hdk_\S+)$/m.exec(out)?.[1] ?? '';
-    const sha = /sha256: ([0-9a-f]{64}) \}$/m.exec(out)?.[1];
+    const sha = /sha256: "([0-9a-f]{64})" \}$/m.exec(out)?.[1];
     expect(token).toMatch(/^hdk_/);
     expect(sha).toBe(hashToken(token));
-    expect(out).toContain(`- { name: "alice", role: trader, sha256: ${sha} }`);
+    expect(out).toContain(`- { name: "alice", role: trader, sha256: "${sha}" }`);
     // The printed entry is valid configuration.
     const entry = { name: 'alice', role: 'trader', sha256: sha };
     expect(AuthConfigSchema.parse({ tokens: [entry] }).tokens).toEqual([entry]);
